@@ -1,0 +1,47 @@
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
+import { AuditModule } from '#audit';
+import { IdentityModule } from '#identity';
+import { KernelModule, MasalaException, VALIDATOR_OPTIONS, toFieldErrors, type MasalaSettings } from '#kernel';
+import { TenancyModule } from '#tenancy';
+import { TicketsModule } from '#tickets';
+import { HealthController } from './health/health.controller.js';
+import { JsonBodyMiddleware } from './http/json-body.middleware.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { RequestContextMiddleware } from './http/request-context.middleware.js';
+import { MASALA_SCHEMA } from './schema.js';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(settings: MasalaSettings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        KernelModule.forRoot({ settings, schema: MASALA_SCHEMA }),
+        TenancyModule,
+        IdentityModule,
+        AuditModule,
+        TicketsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            ...VALIDATOR_OPTIONS,
+            transform: true,
+            exceptionFactory: (errors) => MasalaException.validation(toFieldErrors(errors)),
+          }),
+        },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(RequestContextMiddleware, JsonBodyMiddleware)
+      .forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

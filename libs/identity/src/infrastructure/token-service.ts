@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { MASALA_SETTINGS, type MasalaSettings } from '#kernel';
+import { RefreshToken } from '../domain/refresh-token.entity.js';
+import type { User } from '../domain/user.entity.js';
+import { loadTokenSigningKey } from './signing-key.js';
+
+export const TOKEN_ISSUER = 'ticket-masala';
+export const TOKEN_AUDIENCE = 'ticket-masala-api';
+export const TOKEN_ALGORITHM = 'HS256';
+
+export interface AccessTokenClaims {
+  sub: string;
+  tid: string;
+  ver: number;
+  fam: string;
+  typ: 'access';
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export function hashOpaqueToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Signs access tokens (HS256 only, with issuer, audience, tenant and expiry) and issues refresh tokens. */
+@Injectable()
+export class TokenService {
+  private readonly logger = new Logger(TokenService.name);
+  readonly signingKey: Buffer;
+  private readonly jwt: JwtService;
+
+  constructor(@Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings) {
+    const { key, generated } = loadTokenSigningKey(settings);
+    if (generated) {
+      this.logger.warn('Generated a new token signing key in the data folder; back it up with the data');
+    }
+    this.signingKey = key;
+    this.jwt = new JwtService({
+      secret: key,
+      signOptions: {
+        algorithm: TOKEN_ALGORITHM,
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        expiresIn: settings.accessTokenTtlSeconds,
+      },
+    });
+  }
+
+  /** Issues a new access token and stores a new refresh token of `familyId` in the transaction. */
+  async issue(manager: EntityManager, user: User, familyId: string): Promise<TokenPair> {
+    const claims: AccessTokenClaims = {
+      sub: user.id,
+      tid: user.tenantId,
+      ver: user.tokenVersion,
+      fam: familyId,
+      typ: 'access',
+    };
+    const accessToken = await this.jwt.signAsync(claims, { jwtid: crypto.randomUUID() });
+    const refreshToken = `mrt_${randomBytes(32).toString('base64url')}`;
+    const now = new Date();
+    await manager.insert(RefreshToken, {
+      tenantId: user.tenantId,
+      id: crypto.randomUUID(),
+      familyId,
+      userId: user.id,
+      tokenHash: hashOpaqueToken(refreshToken),
+      expiresAt: new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000),
+      usedAt: null,
+      revokedAt: null,
+      createdAt: now,
+    });
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.settings.accessTokenTtlSeconds };
+  }
+}

@@ -1,0 +1,34 @@
+export * from './errors.js';
+export {
+  decryptField,
+  encryptField,
+  envelopeKeyId,
+  isEncryptedEnvelope,
+  reencryptField,
+  type DataKey,
+  type DataKeyResolver,
+} from './field-envelope.js';
+export {
+  KeyRing,
+  type KeyRingOptions,
+  type SubjectKeyOptions,
+  type TenantKeyInfo,
+  type TenantKeyStatus,
+} from './key-ring.js';
+export { parseKeyId, type KeyId } from './key-ids.js';
+export {
+  GENERATED_MASTER_KEY_FILE,
+  MASTER_KEY_ENV,
+  MASTER_KEY_FILE_ENV,
+  loadMasterKey,
+  type LoadedMasterKey,
+  type MasterKeyOptions,
+  type MasterKeySource,
+} from './master-key.js';
+export {
+  blindIndex,
+  deriveBlindIndexKey,
+  normalizeForBlindIndex,
+  type BlindIndexNormalization,
+  type BlindIndexOptions,
+} from './blind-index.js';

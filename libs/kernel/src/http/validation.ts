@@ -1,0 +1,34 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { MasalaException, type FieldError } from '../errors/masala.exception.js';
+
+export const VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: false,
+};
+
+/** Flattens class-validator errors into one entry per field and rule, with dotted paths. */
+export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      rule: rule === 'whitelistValidation' ? 'unknown_property' : rule,
+      message: rule === 'whitelistValidation' ? `property ${field} is not allowed` : message,
+    }));
+    return [...own, ...toFieldErrors(error.children ?? [], field)];
+  });
+}
+
+/** Validates a plain object against a DTO class outside the pipe, with the same rules and errors. */
+export function validateInput<T extends object>(type: new () => T, value: unknown): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw MasalaException.validation([{ field: 'body', rule: 'object', message: 'the body must be a JSON object' }]);
+  }
+  const instance = plainToInstance(type, value);
+  const errors = validateSync(instance, VALIDATOR_OPTIONS);
+  if (errors.length > 0) throw MasalaException.validation(toFieldErrors(errors));
+  return instance;
+}

@@ -1,0 +1,48 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DatabaseRouter } from './database/database-router.js';
+import type { SchemaDefinition } from './database/sqlite-data-source.js';
+import { TenantDatabase } from './database/tenant-database.js';
+import { MASALA_SETTINGS, type MasalaSettings } from './settings/settings.js';
+
+export interface KernelOptions {
+  settings: MasalaSettings;
+  schema: SchemaDefinition;
+}
+
+/** Settings, databases and the unit of work, shared by every context. */
+@Global()
+@Module({})
+export class KernelModule implements OnApplicationShutdown {
+  constructor(@Inject(DatabaseRouter) private readonly router: DatabaseRouter) {}
+
+  static forRoot(options: KernelOptions): DynamicModule {
+    return {
+      module: KernelModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: MASALA_SETTINGS, useValue: options.settings },
+        {
+          provide: DatabaseRouter,
+          useFactory: async () => {
+            const router = new DatabaseRouter(options.settings, options.schema);
+            await router.start();
+            return router;
+          },
+        },
+        TenantDatabase,
+      ],
+      exports: [MASALA_SETTINGS, DatabaseRouter, TenantDatabase, CqrsModule],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.router.stop();
+  }
+}

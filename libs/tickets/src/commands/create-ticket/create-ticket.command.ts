@@ -1,0 +1,26 @@
+import { Command } from '@nestjs/cqrs';
+import type { Actor } from '#kernel';
+import type { TicketPriority } from '../../domain/ticket.entity.js';
+import type { TicketView } from '../../domain/ticket.view.js';
+
+export interface CreateTicketInput {
+  title: string;
+  description: string;
+  domainId?: string;
+  typeCode?: string;
+  priority?: TicketPriority;
+  customFields?: Record<string, unknown>;
+  assigneeId?: string;
+  /** Defaults to the actor; set by intake routes that create tickets on behalf of a requester. */
+  requesterId?: string;
+}
+
+export class CreateTicketCommand extends Command<TicketView> {
+  constructor(
+    readonly tenantId: string,
+    readonly actor: Actor,
+    readonly input: CreateTicketInput,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { Principal } from '#kernel';
+import type { TicketView } from '../../domain/ticket.view.js';
+
+export class TransitionTicketCommand extends Command<TicketView> {
+  constructor(
+    readonly principal: Principal,
+    readonly ticketId: string,
+    readonly to: string,
+    readonly expectedVersion?: number,
+  ) {
+    super();
+  }
+}
