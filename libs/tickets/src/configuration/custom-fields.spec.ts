@@ -42,7 +42,8 @@ function violations(
   values: Record<string, unknown> | undefined,
   options: { typeCode?: string; priority?: string; partial?: boolean } = {},
 ): FieldViolation[] {
-  return validateCustomFields(domain, { typeCode: options.typeCode ?? 'VISIT', values, ...options });
+  const typeCode = options.typeCode ?? 'VISIT';
+  return validateCustomFields(domain, { ...options, typeCode, values });
 }
 
 function rules(found: FieldViolation[]): [string, string][] {
@@ -195,20 +196,25 @@ describe('validateCustomFields', () => {
   });
 
   it('requires required fields', () => {
-    expect(rules(violations({}))).toEqual([['customFields.specialist', 'required']]);
-    expect(rules(violations(undefined))).toEqual([['customFields.specialist', 'required']]);
-    expect(rules(violations({ specialist: '  ' }))).toEqual([['customFields.specialist', 'required']]);
-    expect(rules(violations({ specialist: null }))).toEqual([['customFields.specialist', 'required']]);
+    const missing = [['customFields.specialist', 'required']];
+    expect(rules(violations({}))).toEqual(missing);
+    expect(rules(violations(undefined))).toEqual(missing);
+    expect(rules(violations({ specialist: '  ' }))).toEqual(missing);
+    expect(rules(violations({ specialist: null }))).toEqual(missing);
   });
 
   it('applies required_for_types', () => {
-    expect(rules(violations(VALID, { typeCode: 'REFILL' }))).toEqual([['customFields.medication', 'required']]);
+    expect(rules(violations(VALID, { typeCode: 'REFILL' }))).toEqual([
+      ['customFields.medication', 'required'],
+    ]);
     expect(violations({ ...VALID, medication: 'Aspirin' }, { typeCode: 'REFILL' })).toEqual([]);
     expect(violations(VALID, { typeCode: 'VISIT' })).toEqual([]);
   });
 
   it('applies required_for_priority', () => {
-    expect(rules(violations(VALID, { priority: 'High' }))).toEqual([['customFields.urgency_reason', 'required']]);
+    expect(rules(violations(VALID, { priority: 'High' }))).toEqual([
+      ['customFields.urgency_reason', 'required'],
+    ]);
     expect(rules(violations(VALID, { priority: 'Critical' }))).toEqual([
       ['customFields.urgency_reason', 'required'],
     ]);
@@ -217,7 +223,8 @@ describe('validateCustomFields', () => {
   });
 
   it('returns all violations at once', () => {
-    const found = violations({ colour: 'red', weight_kg: 999, fee: -1, symptoms: ['Nope'] }, { typeCode: 'REFILL' });
+    const values = { colour: 'red', weight_kg: 999, fee: -1, symptoms: ['Nope'] };
+    const found = violations(values, { typeCode: 'REFILL' });
     expect(rules(found)).toEqual([
       ['customFields.colour', 'unknown_field'],
       ['customFields.weight_kg', 'max'],
@@ -230,9 +237,16 @@ describe('validateCustomFields', () => {
 
   it('partial checks only given keys', () => {
     expect(violations({ note: 'updated' }, { partial: true })).toEqual([]);
-    expect(rules(violations({ weight_kg: -1 }, { partial: true }))).toEqual([['customFields.weight_kg', 'min']]);
-    expect(rules(violations({ colour: 'red' }, { partial: true }))).toEqual([['customFields.colour', 'unknown_field']]);
-    expect(rules(violations({ specialist: null }, { partial: true }))).toEqual([['customFields.specialist', 'required']]);
+    const partial = { partial: true };
+    expect(rules(violations({ weight_kg: -1 }, partial))).toEqual([
+      ['customFields.weight_kg', 'min'],
+    ]);
+    expect(rules(violations({ colour: 'red' }, partial))).toEqual([
+      ['customFields.colour', 'unknown_field'],
+    ]);
+    expect(rules(violations({ specialist: null }, partial))).toEqual([
+      ['customFields.specialist', 'required'],
+    ]);
   });
 
   it('rejects values that are not an object', () => {
@@ -246,7 +260,9 @@ describe('validateCustomFields', () => {
   it('hides values of sensitive fields', () => {
     const [violation] = violations({ ...VALID, patient_id: 123456789 });
     expect(violation.rule).toBe('type');
-    expect(violation.message).toBe('patient_id must be a string, got a number (hidden, sensitive field)');
+    expect(violation.message).toBe(
+      'patient_id must be a string, got a number (hidden, sensitive field)',
+    );
     expect(violation.message).not.toContain('123456789');
   });
 });

@@ -1,8 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { describeDomain, dueDateFor, loadDomainConfigurationFile, parseDomainConfiguration } from './index.js';
+import {
+  describeDomain,
+  dueDateFor,
+  loadDomainConfigurationFile,
+  parseDomainConfiguration,
+} from './index.js';
 
-const templatePath = fileURLToPath(new URL('./fixtures/masala_domains.template.yaml', import.meta.url));
+const templatePath = fileURLToPath(
+  new URL('./fixtures/masala_domains.template.yaml', import.meta.url),
+);
 
 const YAML = `
 domains:
@@ -139,8 +146,9 @@ describe('describeDomain', () => {
     const healthcare = configuration.domains.get('Healthcare');
     expect(healthcare).toBeDefined();
     if (healthcare === undefined) return;
-    const workflow = (describeDomain(healthcare) as { workflow: { states: { code: string; transitions: { to: string }[] }[] } })
-      .workflow;
+    type DescribedState = { code: string; transitions: { to: string }[] };
+    type DescribedStates = { workflow: { states: DescribedState[] } };
+    const { workflow } = describeDomain(healthcare) as DescribedStates;
     const confirmed = workflow.states.find((state) => state.code === 'CONFIRMED');
     expect(confirmed?.transitions.map((transition) => transition.to)).toEqual([
       'RESCHEDULED',

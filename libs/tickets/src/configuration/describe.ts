@@ -26,7 +26,7 @@ export function dueDateFor(
 export function describeDomain(domain: DomainDefinition): unknown {
   const { workflow } = domain;
   const states = workflow.states.map((state) => {
-    const targets = workflow.transitions[state.code] ?? [];
+    const targets = workflow.transitions[state.code];
     return {
       ...state,
       initial: state.code === workflow.initialState,

@@ -110,8 +110,7 @@ function checkFieldCondition(
     return { onValue: true, message: `missing value for operator ${operator}` };
   }
 
-  const numeric =
-    isVirtual || definition?.type === 'number' || definition?.type === 'currency';
+  const numeric = isVirtual || definition?.type === 'number' || definition?.type === 'currency';
   if (numeric && typeof value !== 'number') {
     return { onValue: true, message: `must be a number for field '${field}'` };
   }

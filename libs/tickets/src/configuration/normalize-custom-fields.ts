@@ -23,6 +23,8 @@ const FIELD_KEYS = [
 
 const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_FIELD_NAMES: readonly string[] = [...VIRTUAL_FIELDS, ...TICKET_FIELDS];
+/** Names that would reach Object.prototype when used as keys of a plain values object. */
+const OBJECT_PROTOTYPE_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 /** Builds the custom field definitions of a domain. `typeCodes` are its work item types. */
 export function normalizeCustomFields(
@@ -47,6 +49,10 @@ export function normalizeCustomFields(
     }
     if (!FIELD_NAME_PATTERN.test(name)) {
       reader.report(nameEntry.path, `invalid field name '${name}' (use letters, digits and _)`);
+      continue;
+    }
+    if (OBJECT_PROTOTYPE_NAMES.includes(name)) {
+      reader.report(nameEntry.path, `field name '${name}' is not allowed (reserved by JavaScript)`);
       continue;
     }
     if (RESERVED_FIELD_NAMES.includes(name)) {

@@ -65,13 +65,8 @@ export function normalizeDomain(
 
 function collectExtras(raw: YamlMapping): Record<string, unknown> {
   const known = new Set(DOMAIN_KEYS.flatMap((key) => [key, toCamelCase(key)]));
-  const extras: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!known.has(key)) {
-      extras[key] = value;
-    }
-  }
-  return extras;
+  // Object.fromEntries defines own properties, so a `__proto__` key stays plain data.
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !known.has(key)));
 }
 
 function normalizeEntityLabels(reader: ConfigReader, entry: Entry): EntityLabels {

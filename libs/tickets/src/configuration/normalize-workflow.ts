@@ -117,13 +117,11 @@ function normalizeTransitions(
   states: readonly WorkflowState[],
 ): Record<string, string[]> {
   const codes = new Set(states.map((state) => state.code));
-  const transitions: Record<string, string[]> = {};
-  for (const state of states) {
-    transitions[state.code] = [];
-  }
+  // A Map keeps state codes such as `constructor` from colliding with Object.prototype.
+  const transitions = new Map<string, string[]>(states.map((state) => [state.code, []]));
   const raw = reader.mapping(entry);
   if (raw === undefined) {
-    return transitions;
+    return Object.fromEntries(transitions);
   }
   for (const [from, targets] of Object.entries(raw)) {
     const fromEntry: Entry = { value: targets, path: [...entry.path, from], present: true };
@@ -132,21 +130,21 @@ function normalizeTransitions(
       reader.report(fromEntry.path, message);
       continue;
     }
+    const targetsFrom = transitions.get(from) ?? [];
     for (const target of reader.list(fromEntry)) {
       const to = typeof target.value === 'string' ? target.value : undefined;
       if (to === undefined || !codes.has(to)) {
         const state = JSON.stringify(target.value);
         reader.report(target.path, `transition to unknown state ${state} ${definedStates(codes)}`);
-      } else if (transitions[from].includes(to)) {
+      } else if (targetsFrom.includes(to)) {
         reader.report(target.path, `duplicate transition from '${from}' to '${to}'`);
       } else {
-        transitions[from].push(to);
+        targetsFrom.push(to);
       }
     }
   }
-  return transitions;
+  return Object.fromEntries(transitions);
 }
-
 
 function normalizeRule(context: RuleContext, item: Entry): TransitionRule | undefined {
   const { reader } = context;
@@ -170,7 +168,9 @@ function normalizeRule(context: RuleContext, item: Entry): TransitionRule | unde
       valid = false;
     }
   }
-  if (valid && from !== undefined && to !== undefined && !context.transitions[from].includes(to)) {
+  const { transitions } = context;
+  const targets = from !== undefined && Object.hasOwn(transitions, from) ? transitions[from] : [];
+  if (valid && from !== undefined && to !== undefined && !targets.includes(to)) {
     reader.report(item.path, `rule for ${from} -> ${to} has no matching entry in transitions`);
     valid = false;
   }

@@ -122,7 +122,9 @@ describe('parseDomainConfiguration errors', () => {
     [
       'duplicate transition target',
       withLines({ 29: '        NEW: [DONE, DONE]' }),
-      ["masala.yaml:29: domains.IT.workflow.transitions.NEW[1]: duplicate transition from 'NEW' to 'DONE'"],
+      [
+        "masala.yaml:29: domains.IT.workflow.transitions.NEW[1]: duplicate transition from 'NEW' to 'DONE'",
+      ],
     ],
     [
       'rule with unknown state',
@@ -189,6 +191,13 @@ describe('parseDomainConfiguration errors', () => {
       ],
     ],
     [
+      'prototype field name',
+      withLines({ 13: '      - name: __proto__' }),
+      [
+        "masala.yaml:13: domains.IT.custom_fields[0].name: field name '__proto__' is not allowed (reserved by JavaScript)",
+      ],
+    ],
+    [
       'misspelled field key',
       withLines({ 19: '        maximum: 100' }),
       [
@@ -198,7 +207,9 @@ describe('parseDomainConfiguration errors', () => {
     [
       'required_for_types with unknown type',
       withLines({ 15: '        options: [Low, High]\n        required_for_types: [OUTAGE]' }),
-      ['masala.yaml:16: domains.IT.custom_fields[0].required_for_types[0]: unknown work item type "OUTAGE"'],
+      [
+        'masala.yaml:16: domains.IT.custom_fields[0].required_for_types[0]: unknown work item type "OUTAGE"',
+      ],
     ],
     [
       'duplicate type code',
@@ -210,12 +221,16 @@ describe('parseDomainConfiguration errors', () => {
     [
       'negative SLA',
       withLines({ 9: '        default_sla_days: -2' }),
-      ['masala.yaml:9: domains.IT.work_item_types[0].default_sla_days: must not be negative, got -2'],
+      [
+        'masala.yaml:9: domains.IT.work_item_types[0].default_sla_days: must not be negative, got -2',
+      ],
     ],
     [
       'default domain not defined',
       withLines({ 2: '  default_domain: HR' }),
-      ["masala.yaml:2: global.default_domain: default domain 'HR' is not defined under domains (defined: IT)"],
+      [
+        "masala.yaml:2: global.default_domain: default domain 'HR' is not defined under domains (defined: IT)",
+      ],
     ],
     [
       'global flag not a boolean',
@@ -225,12 +240,16 @@ describe('parseDomainConfiguration errors', () => {
     [
       'missing workflow states',
       'domains:\n  IT:\n    workflow:\n      transitions: {}\n',
-      ['masala.yaml:3: domains.IT.workflow.states: missing workflow states (list at least one state)'],
+      [
+        'masala.yaml:3: domains.IT.workflow.states: missing workflow states (list at least one state)',
+      ],
     ],
     [
       'empty workflow states',
       'domains:\n  IT:\n    workflow:\n      states: []\n',
-      ['masala.yaml:4: domains.IT.workflow.states: empty workflow states (list at least one state)'],
+      [
+        'masala.yaml:4: domains.IT.workflow.states: empty workflow states (list at least one state)',
+      ],
     ],
     [
       'missing workflow',
@@ -294,7 +313,11 @@ describe('parseDomainConfiguration errors', () => {
     ],
     [
       'select condition with unlisted option',
-      withLines({ 36: '            - field: urgency', 37: "              operator: '=='", 38: '              value: Medium' }),
+      withLines({
+        36: '            - field: urgency',
+        37: "              operator: '=='",
+        38: '              value: Medium',
+      }),
       [
         "masala.yaml:38: domains.IT.workflow.transition_rules[0].conditions[1].value: 'Medium' is not an option of field 'urgency'",
       ],
@@ -323,22 +346,30 @@ describe('parseDomainConfiguration errors', () => {
     [
       'rules outside workflow',
       withLines({ 5: '    display_name: IT Support\n    transition_rules: []' }),
-      ['masala.yaml:6: domains.IT.transition_rules: must be placed under workflow, or its rules are ignored'],
+      [
+        'masala.yaml:6: domains.IT.transition_rules: must be placed under workflow, or its rules are ignored',
+      ],
     ],
     [
       'duplicate role code',
       withLines({ 22: '        permissions: [tickets.transition]\n      - code: Approver' }),
-      ["masala.yaml:23: domains.IT.roles[1].code: duplicate role code 'Approver' (first defined on line 21)"],
+      [
+        "masala.yaml:23: domains.IT.roles[1].code: duplicate role code 'Approver' (first defined on line 21)",
+      ],
     ],
     [
       'invalid permission',
       withLines({ 22: '        permissions: [Tickets Create]' }),
-      ['masala.yaml:22: domains.IT.roles[0].permissions[0]: invalid permission "Tickets Create" (expected resource.action)'],
+      [
+        'masala.yaml:22: domains.IT.roles[0].permissions[0]: invalid permission "Tickets Create" (expected resource.action)',
+      ],
     ],
     [
       'both spellings of one key',
       withLines({ 5: '    display_name: IT Support\n    displayName: IT' }),
-      ['masala.yaml:6: domains.IT.displayName: same key as display_name in another spelling (keep only one)'],
+      [
+        'masala.yaml:6: domains.IT.displayName: same key as display_name in another spelling (keep only one)',
+      ],
     ],
     [
       'unknown top-level key',
@@ -347,8 +378,10 @@ describe('parseDomainConfiguration errors', () => {
     ],
     [
       'invalid domain id',
-      withLines({ 4: '  IT support:' }).replace('default_domain: IT', 'default_domain: "IT support"'),
-      ["masala.yaml:4: domains.IT support: invalid domain id 'IT support' (use letters, digits, _ or -)"],
+      withLines({ 2: '  default_domain: "IT support"', 4: '  IT support:' }),
+      [
+        "masala.yaml:4: domains.IT support: invalid domain id 'IT support' (use letters, digits, _ or -)",
+      ],
     ],
   ];
 

@@ -9,10 +9,15 @@ import {
   type DomainDefinition,
 } from './index.js';
 
-const templatePath = fileURLToPath(new URL('./fixtures/masala_domains.template.yaml', import.meta.url));
-const minimalPath = fileURLToPath(new URL('./fixtures/masala_domains.minimal.yaml', import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const templatePath = fixture('masala_domains.template.yaml');
+const minimalPath = fixture('masala_domains.minimal.yaml');
 
-function domainOf(definitions: ReadonlyMap<string, DomainDefinition>, id: string): DomainDefinition {
+function domainOf(
+  definitions: ReadonlyMap<string, DomainDefinition>,
+  id: string,
+): DomainDefinition {
   const domain = definitions.get(id);
   if (domain === undefined) {
     throw new Error(`domain ${id} not loaded`);
@@ -24,7 +29,12 @@ describe('template fixture (snake_case)', () => {
   const configuration = loadDomainConfigurationFile(templatePath);
 
   it('loads the four domains in file order', () => {
-    expect([...configuration.domains.keys()]).toEqual(['IT', 'Gardening', 'Government', 'Healthcare']);
+    expect([...configuration.domains.keys()]).toEqual([
+      'IT',
+      'Gardening',
+      'Government',
+      'Healthcare',
+    ]);
     expect(configuration.sourcePath).toBe(templatePath);
   });
 
@@ -39,7 +49,11 @@ describe('template fixture (snake_case)', () => {
   it('reads IT states, types and transitions', () => {
     const itDomain = domainOf(configuration.domains, 'IT');
     expect(itDomain.displayName).toBe('IT Support');
-    expect(itDomain.entityLabels).toEqual({ workItem: 'Ticket', workContainer: 'Project', workHandler: 'Agent' });
+    expect(itDomain.entityLabels).toEqual({
+      workItem: 'Ticket',
+      workContainer: 'Project',
+      workHandler: 'Agent',
+    });
     expect(itDomain.workflow.states.map((state) => state.code)).toEqual([
       'NEW',
       'IN_PROGRESS',
@@ -89,13 +103,21 @@ describe('template fixture (snake_case)', () => {
     const urgencyReason = government.customFields.find((field) => field.name === 'urgency_reason');
     expect(urgencyReason?.requiredForPriority).toEqual(['High', 'Critical']);
     const healthcare = domainOf(configuration.domains, 'Healthcare');
-    expect(healthcare.customFields.map((field) => field.type)).toEqual(['text', 'date', 'select', 'boolean']);
+    const healthcareTypes = healthcare.customFields.map((field) => field.type);
+    expect(healthcareTypes).toEqual(['text', 'date', 'select', 'boolean']);
   });
 
   it('reads the states of the other domains', () => {
     const states = (id: string): string[] =>
       domainOf(configuration.domains, id).workflow.states.map((state) => state.code);
-    expect(states('Gardening')).toEqual(['REQUESTED', 'QUOTED', 'SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED']);
+    expect(states('Gardening')).toEqual([
+      'REQUESTED',
+      'QUOTED',
+      'SCHEDULED',
+      'IN_PROGRESS',
+      'COMPLETED',
+      'CANCELLED',
+    ]);
     expect(states('Government')).toEqual([
       'SUBMITTED',
       'UNDER_REVIEW',
@@ -104,7 +126,14 @@ describe('template fixture (snake_case)', () => {
       'REJECTED',
       'COMPLETED',
     ]);
-    expect(states('Healthcare')).toEqual(['REQUESTED', 'CONFIRMED', 'RESCHEDULED', 'COMPLETED', 'CANCELLED', 'NO_SHOW']);
+    expect(states('Healthcare')).toEqual([
+      'REQUESTED',
+      'CONFIRMED',
+      'RESCHEDULED',
+      'COMPLETED',
+      'CANCELLED',
+      'NO_SHOW',
+    ]);
   });
 
   it('keeps AI and integration sections verbatim in extras', () => {
@@ -120,11 +149,13 @@ describe('template fixture (snake_case)', () => {
   });
 
   it('stores a JSON snapshot of global and domains', () => {
-    const snapshot = configuration.snapshot as { global: unknown; domains: Record<string, unknown> };
+    type Snapshot = { global: unknown; domains: Record<string, unknown> };
+    const snapshot = configuration.snapshot as Snapshot;
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
     expect(snapshot.global).toEqual(configuration.global);
     expect(Object.keys(snapshot.domains)).toEqual(['IT', 'Gardening', 'Government', 'Healthcare']);
-    expect(snapshot.domains['IT']).toEqual(JSON.parse(JSON.stringify(configuration.domains.get('IT'))));
+    const itJson: unknown = JSON.parse(JSON.stringify(configuration.domains.get('IT')));
+    expect(snapshot.domains['IT']).toEqual(itJson);
   });
 
   it('freezes the definitions', () => {
@@ -159,7 +190,8 @@ describe('minimal fixture (camelCase)', () => {
       InProgress: ['Completed'],
       Completed: [],
     });
-    expect(itDomain.workItemTypes.map((type) => type.code)).toEqual(['INCIDENT', 'SERVICE_REQUEST']);
+    const typeCodes = itDomain.workItemTypes.map((type) => type.code);
+    expect(typeCodes).toEqual(['INCIDENT', 'SERVICE_REQUEST']);
     expect(itDomain.workItemTypes[0].defaultSlaDays).toBeUndefined();
     expect(itDomain.ui).toEqual({ label: 'IT Support', icon: 'bi-laptop', cssClass: 'theme-it' });
 
@@ -281,7 +313,16 @@ describe('key spellings', () => {
 
 describe('defaults', () => {
   it('default domain falls back to first', () => {
-    const text = 'domains:\n  Legal:\n    workflow:\n      states: [OPEN]\n  IT:\n    workflow:\n      states: [NEW]\n';
+    const text = [
+      'domains:',
+      '  Legal:',
+      '    workflow:',
+      '      states: [OPEN]',
+      '  IT:',
+      '    workflow:',
+      '      states: [NEW]',
+      '',
+    ].join('\n');
     const configuration = parseDomainConfiguration(text, 'masala.yaml');
     expect(configuration.global).toEqual({
       defaultDomain: 'Legal',
@@ -291,7 +332,11 @@ describe('defaults', () => {
     const legal = domainOf(configuration.domains, 'Legal');
     expect(legal.displayName).toBe('Legal');
     expect(legal.description).toBe('');
-    expect(legal.entityLabels).toEqual({ workItem: 'Ticket', workContainer: 'Project', workHandler: 'Agent' });
+    expect(legal.entityLabels).toEqual({
+      workItem: 'Ticket',
+      workContainer: 'Project',
+      workHandler: 'Agent',
+    });
     expect(legal.workflow.states).toEqual([{ code: 'OPEN', name: 'OPEN' }]);
     expect(legal.workflow.transitions).toEqual({ OPEN: [] });
   });
@@ -323,7 +368,7 @@ describe('version hash', () => {
 
 describe('loadDomainConfigurationFile', () => {
   it('reports a missing file', () => {
-    const path = fileURLToPath(new URL('./fixtures/does-not-exist.yaml', import.meta.url));
+    const path = fixture('does-not-exist.yaml');
     let thrown: unknown;
     try {
       loadDomainConfigurationFile(path);

@@ -118,6 +118,32 @@ describe('evaluateTransition workflow', () => {
     });
   });
 
+  it('ignores Object.prototype names', () => {
+    for (const from of ['constructor', '__proto__', 'toString']) {
+      expect(evaluateTransition(domain, request(from, 'NEW'))).toEqual({
+        allowed: false,
+        reason: 'not_in_workflow',
+        allowedStates: [],
+      });
+    }
+  });
+
+  it('accepts constructor as a state code', () => {
+    const text = [
+      'domains:',
+      '  Odd:',
+      '    workflow:',
+      '      states: [constructor, toString]',
+      '      transitions: { constructor: [toString] }',
+      '',
+    ].join('\n');
+    const odd = parseDomainConfiguration(text, 'odd.yaml').domains.get('Odd');
+    expect(odd?.workflow.transitions).toEqual({ constructor: ['toString'], toString: [] });
+    if (odd === undefined) return;
+    const decision = evaluateTransition(odd, request('constructor', 'toString'));
+    expect(decision).toEqual({ allowed: true });
+  });
+
   it('treats a terminal state as final', () => {
     expect(evaluateTransition(domain, request('CLOSED', 'NEW'))).toEqual({
       allowed: false,
@@ -129,7 +155,11 @@ describe('evaluateTransition workflow', () => {
 
 describe('evaluateTransition field conditions', () => {
   it('days_until_breach above limit fails', () => {
-    expect(evaluateTransition(domain, request('IN_PROGRESS', 'ESCALATED', { daysUntilBreach: 2.5 }))).toEqual({
+    const decision = evaluateTransition(
+      domain,
+      request('IN_PROGRESS', 'ESCALATED', { daysUntilBreach: 2.5 }),
+    );
+    expect(decision).toEqual({
       allowed: false,
       reason: 'rule_failed',
       failedConditions: ['requires days_until_breach <= 1 (actual: 2.5)'],
@@ -139,13 +169,15 @@ describe('evaluateTransition field conditions', () => {
 
   it('days_until_breach within limit passes', () => {
     for (const daysUntilBreach of [1, 0.5, 0, -3]) {
-      const decision = evaluateTransition(domain, request('IN_PROGRESS', 'ESCALATED', { daysUntilBreach }));
+      const escalation = request('IN_PROGRESS', 'ESCALATED', { daysUntilBreach });
+      const decision = evaluateTransition(domain, escalation);
       expect(decision).toEqual({ allowed: true });
     }
   });
 
   it('days_until_breach without due date fails', () => {
-    const decision = evaluateTransition(domain, request('IN_PROGRESS', 'ESCALATED', { daysUntilBreach: null }));
+    const escalation = request('IN_PROGRESS', 'ESCALATED', { daysUntilBreach: null });
+    const decision = evaluateTransition(domain, escalation);
     expect(decision).toEqual({
       allowed: false,
       reason: 'rule_failed',
@@ -165,7 +197,8 @@ describe('evaluateTransition field conditions', () => {
   });
 
   it('is_not_empty on a filled field passes', () => {
-    const filled = request('IN_PROGRESS', 'RESOLVED', { customFields: { resolution_code: 'Fixed' } });
+    const customFields = { resolution_code: 'Fixed' };
+    const filled = request('IN_PROGRESS', 'RESOLVED', { customFields });
     expect(evaluateTransition(domain, filled)).toEqual({ allowed: true });
   });
 
@@ -183,11 +216,12 @@ describe('evaluateTransition field conditions', () => {
   });
 
   it('type and date conditions', () => {
-    const early = { review_date: '2025-06-30' };
-    expect(evaluateTransition(domain, request('ESCALATED', 'RESOLVED', { customFields: early }))).toEqual({
-      allowed: true,
+    const early = request('ESCALATED', 'RESOLVED', { customFields: { review_date: '2025-06-30' } });
+    expect(evaluateTransition(domain, early)).toEqual({ allowed: true });
+    const late = request('ESCALATED', 'RESOLVED', {
+      typeCode: 'TASK',
+      customFields: { review_date: '2025-07-01' },
     });
-    const late = request('ESCALATED', 'RESOLVED', { typeCode: 'TASK', customFields: { review_date: '2025-07-01' } });
     expect(evaluateTransition(domain, late)).toEqual({
       allowed: false,
       reason: 'rule_failed',
@@ -212,7 +246,8 @@ describe('evaluateTransition role conditions', () => {
   });
 
   it('role alone is not enough', () => {
-    const decision = evaluateTransition(domain, request('RESOLVED', 'CLOSED', { roles: ['Approver'], ageDays: 2.99 }));
+    const closing = request('RESOLVED', 'CLOSED', { roles: ['Approver'], ageDays: 2.99 });
+    const decision = evaluateTransition(domain, closing);
     expect(decision).toEqual({
       allowed: false,
       reason: 'rule_failed',
@@ -223,7 +258,8 @@ describe('evaluateTransition role conditions', () => {
 
   it('role and age together pass', () => {
     for (const ageDays of [3, 10]) {
-      const decision = evaluateTransition(domain, request('RESOLVED', 'CLOSED', { roles: ['Approver'], ageDays }));
+      const closing = request('RESOLVED', 'CLOSED', { roles: ['Approver'], ageDays });
+      const decision = evaluateTransition(domain, closing);
       expect(decision).toEqual({ allowed: true });
     }
   });

@@ -16,7 +16,7 @@ export function evaluateTransition(
   domain: DomainDefinition,
   request: TransitionRequest,
 ): TransitionDecision {
-  const targets = domain.workflow.transitions[request.from] ?? [];
+  const targets = targetsFrom(domain, request.from);
   const allowedStates = targets.filter((to) => failedConditions(domain, request, to).length === 0);
   if (!targets.includes(request.to)) {
     return { allowed: false, reason: 'not_in_workflow', allowedStates };
@@ -39,6 +39,12 @@ export function describeCondition(condition: TransitionCondition): string {
     return `${condition.field} ${condition.operator}`;
   }
   return `${condition.field} ${condition.operator} ${JSON.stringify(condition.value)}`;
+}
+
+/** Returns the workflow targets of `from`, or [] for an unknown state such as `constructor`. */
+function targetsFrom(domain: DomainDefinition, from: string): readonly string[] {
+  const { transitions } = domain.workflow;
+  return Object.hasOwn(transitions, from) ? transitions[from] : [];
 }
 
 function failedConditions(

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts the local PostgreSQL and Redis that the scale-out tests use, when they are not running,
+# and creates the test role and database. Safe to run repeatedly. Only touches 127.0.0.1.
+set -uo pipefail
+
+pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
+if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_up; then
+  version=$(ls /etc/postgresql 2>/dev/null | head -n 1)
+  if [ -n "$version" ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || echo "warning: PostgreSQL did not start" >&2
+  fi
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+fi
+
+if command -v redis-server >/dev/null 2>&1 && ! redis_up; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || echo "warning: Redis did not start" >&2
+  for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+fi
+
+if pg_up; then
+  psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=0 -q >/dev/null 2>&1 <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'masala_owner') THEN
+    CREATE ROLE masala_owner LOGIN NOSUPERUSER NOBYPASSRLS;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'masala_app') THEN
+    CREATE ROLE masala_app LOGIN NOSUPERUSER NOBYPASSRLS;
+  END IF;
+END $$;
+SQL
+fi
+exit 0
