@@ -218,6 +218,9 @@ describe('validateCustomFields', () => {
     expect(rules(violations(VALID, { priority: 'Critical' }))).toEqual([
       ['customFields.urgency_reason', 'required'],
     ]);
+    expect(rules(violations(VALID, { priority: 'high' }))).toEqual([
+      ['customFields.urgency_reason', 'required'],
+    ]);
     expect(violations(VALID, { priority: 'Low' })).toEqual([]);
     expect(violations(VALID)).toEqual([]);
   });

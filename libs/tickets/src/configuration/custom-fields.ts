@@ -35,12 +35,11 @@ export function validateCustomFields(
  * Value formats: `text` is a string, `number` a finite number within min and max, `select`
  * one of the options, `multi_select` a list of distinct options, `date` a calendar date as
  * `YYYY-MM-DD`, `boolean` true or false. `currency` is a plain non-negative number of major
- * units (such as euros) with at most two decimals. The currency itself is a tenant setting
- * and is not part of the value.
+ * units (such as euros) with at most two decimals, and carries no currency code.
  *
- * A field is required when `required` is set, when the ticket type is in
- * `requiredForTypes`, or when the priority is in `requiredForPriority`. With `partial`, only
- * the given keys are checked, so a PATCH that changes the type or priority must be checked
+ * A field is required when `required` is set, when the ticket type is in `requiredForTypes`,
+ * or when the priority is in `requiredForPriority` (ignoring case). With `partial`, only the
+ * given keys are checked, so a PATCH that changes the type or priority must be checked
  * against the merged values without `partial`.
  */
 export function normalizeCustomFieldValues(
@@ -94,11 +93,17 @@ export function normalizeCustomFieldValues(
 }
 
 function isRequired(definition: CustomFieldDefinition, input: CustomFieldInput): boolean {
-  return (
-    definition.required ||
-    definition.requiredForTypes.includes(input.typeCode) ||
-    (input.priority !== undefined && definition.requiredForPriority.includes(input.priority))
-  );
+  if (definition.required || definition.requiredForTypes.includes(input.typeCode)) {
+    return true;
+  }
+  const { priority } = input;
+  return priority !== undefined && matchesPriority(definition.requiredForPriority, priority);
+}
+
+/** Compares priorities ignoring case, so `High` in the file matches a stored `high`. */
+function matchesPriority(priorities: readonly string[], priority: string): boolean {
+  const requested = priority.toLowerCase();
+  return priorities.some((candidate) => candidate.toLowerCase() === requested);
 }
 
 interface ValueProblem {

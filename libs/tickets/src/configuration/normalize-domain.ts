@@ -8,7 +8,13 @@ import {
   type Entry,
   type YamlMapping,
 } from './reader.js';
-import type { DomainDefinition, DomainRole, EntityLabels, WorkItemType } from './types.js';
+import {
+  BUILT_IN_ROLES,
+  type DomainDefinition,
+  type DomainRole,
+  type EntityLabels,
+  type WorkItemType,
+} from './types.js';
 import type { KeyPath } from './yaml-source.js';
 
 /** Domain keys the engine interprets. Any other key is kept verbatim in `extras`. */
@@ -137,6 +143,11 @@ function normalizeRoles(reader: ConfigReader, entry: Entry): DomainRole[] {
     const codeEntry = reader.entry(raw, item.path, 'code');
     const code = reader.requiredString(codeEntry);
     if (code === undefined) {
+      continue;
+    }
+    if ((BUILT_IN_ROLES as readonly string[]).includes(code)) {
+      // Built-in permissions are fixed in code, so a domain cannot redefine these roles.
+      reader.report(codeEntry.path, `role '${code}' is built in (choose another code)`);
       continue;
     }
     if (firstLines.has(code)) {

@@ -358,6 +358,14 @@ describe('parseDomainConfiguration errors', () => {
       ],
     ],
     [
+      'domain role with built-in code',
+      withLines({ 21: '      - code: Admin' }),
+      [
+        "masala.yaml:21: domains.IT.roles[0].code: role 'Admin' is built in (choose another code)",
+        "masala.yaml:35: domains.IT.workflow.transition_rules[0].conditions[0].role: unknown role 'Approver' (define it under roles or use Admin, Employee, Customer, ComplianceOfficer)",
+      ],
+    ],
+    [
       'invalid permission',
       withLines({ 22: '        permissions: [Tickets Create]' }),
       [

@@ -71,7 +71,7 @@ export interface CustomFieldDefinition {
   required: boolean;
   /** Work item type codes for which the field is required. */
   requiredForTypes: string[];
-  /** Ticket priorities for which the field is required. */
+  /** Ticket priorities for which the field is required, compared ignoring case. */
   requiredForPriority: string[];
   sensitive: boolean;
 }
