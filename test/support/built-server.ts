@@ -1,0 +1,94 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './test-app.js';
+
+const SERVER_ENTRY = join(PROJECT_ROOT, 'dist/apps/api/src/main.js');
+export const CLI_ENTRY = join(PROJECT_ROOT, 'dist/apps/cli/src/main.js');
+
+function newestSource(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles apps and libs to dist/ unless the build is newer than every source file. */
+export function ensureBuilt(): void {
+  const built = existsSync(SERVER_ENTRY) && existsSync(CLI_ENTRY) ? statSync(SERVER_ENTRY).mtimeMs : 0;
+  const sources = Math.max(newestSource(join(PROJECT_ROOT, 'apps')), newestSource(join(PROJECT_ROOT, 'libs')));
+  if (built > sources) return;
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  port: number;
+  baseUrl: string;
+  process: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/** Starts the built API as a child process and waits until /health/live answers. */
+export async function startBuiltServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: 'test', MASALA_LOG_FORMAT: 'json', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Server exited during start-up:\n${output}`);
+    const live = await fetch(`${baseUrl}/health/live`).then((response) => response.ok).catch(() => false);
+    if (live) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Server did not answer within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { port, baseUrl, process: child, output: () => output, exited };
+}
+
+/** Runs the built CLI synchronously and returns its exit code and output. */
+export function runCli(args: string[], env: Record<string, string>, input?: string) {
+  try {
+    const stdout = execFileSync(process.execPath, [CLI_ENTRY, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_ENV: 'test', ...env },
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }).toString();
+    return { code: 0, stdout, stderr: '' };
+  } catch (error) {
+    const failure = error as { status: number | null; stdout?: Buffer; stderr?: Buffer };
+    return { code: failure.status ?? 1, stdout: failure.stdout?.toString() ?? '', stderr: failure.stderr?.toString() ?? '' };
+  }
+}
