@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Starts the local PostgreSQL and Redis that the scale-out tests use, when they are not running,
-# and creates the test role and database. Safe to run repeatedly. Only touches 127.0.0.1.
+# and creates the database roles and the test database. Safe to run repeatedly. Only touches
+# 127.0.0.1.
+#
+# Roles (trust authentication on 127.0.0.1 in development and CI):
+#   masala_owner  owns the schema and runs migrations; CREATEDB so tests can make a fresh
+#                 database per run without a superuser.
+#   masala_app    the API's role: no SUPERUSER, no BYPASSRLS, owns no tables.
+# Database masala_test belongs to masala_owner; masala_app may connect to it.
 set -uo pipefail
 
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
@@ -20,16 +27,25 @@ if command -v redis-server >/dev/null 2>&1 && ! redis_up; then
 fi
 
 if pg_up; then
-  psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=0 -q >/dev/null 2>&1 <<'SQL'
+  if ! psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'masala_owner') THEN
-    CREATE ROLE masala_owner LOGIN NOSUPERUSER NOBYPASSRLS;
+    CREATE ROLE masala_owner LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB;
   END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'masala_app') THEN
     CREATE ROLE masala_app LOGIN NOSUPERUSER NOBYPASSRLS;
   END IF;
 END $$;
+ALTER ROLE masala_owner NOSUPERUSER NOBYPASSRLS CREATEDB;
+ALTER ROLE masala_app NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+SELECT 'CREATE DATABASE masala_test OWNER masala_owner'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'masala_test')
+\gexec
+GRANT CONNECT ON DATABASE masala_test TO masala_app;
 SQL
+  then
+    echo "warning: creating the PostgreSQL roles or the masala_test database failed" >&2
+  fi
 fi
 exit 0
