@@ -4,7 +4,7 @@ import { KEY_LENGTH } from './aes-gcm.js';
 import { assertEntityId } from './key-ids.js';
 
 /**
- * How a value is normalised before hashing. `trim-lowercase` (the default) trims white space,
+ * Normalisation applied before hashing. `trim-lowercase` (the default) trims white space,
  * applies Unicode NFC and lower-cases, as e-mail lookups need. `none` hashes the exact string.
  */
 export type BlindIndexNormalization = 'trim-lowercase' | 'none';

@@ -113,12 +113,14 @@ interface TenantVersions {
  * key store folder. Field values are encrypted with tenant data keys or subject keys. Destroying
  * a subject key crypto-shreds every value encrypted with it.
  *
- * All methods are synchronous so that `resolve` can serve `decryptField` directly. Key files are
- * small and unwrapped keys are cached, so the file system is read only on a cache miss.
+ * All methods are synchronous so that `resolve` can serve `decryptField` directly. Unwrapped keys
+ * are cached, so `tenantDataKey` and `dataKeyById` read files only on a cache miss. `subjectKey`
+ * lists the subject's folder on each call.
  *
  * NOTE: one process should write to a key store at a time. New key files are created
- * exclusively, so concurrent writers never overwrite key material. But a second process does not
- * see cached state change, so a key destroyed or retired elsewhere stays usable from its cache.
+ * exclusively, so a concurrent writer cannot replace a new key, and only `retireKey` rewrites
+ * existing subject key files. But a process does not see changes made by another one, so a key
+ * destroyed or retired elsewhere stays usable from its cache.
  */
 export class KeyRing {
   /** `dataKeyById` bound to this ring, to pass as the resolver of `decryptField`. */
@@ -134,7 +136,7 @@ export class KeyRing {
   private constructor(
     readonly keyStoreDir: string,
     private readonly masterKey: Buffer,
-    /** Where the master key came from. Log a warning when `kind` is `data-dir`. */
+    /** Source of the master key. Log a warning when `kind` is `data-dir`. */
     readonly masterKeySource: MasterKeySource,
     /** Messages to log as warnings, such as a generated master key or a readable key file. */
     readonly warnings: readonly string[],
@@ -238,7 +240,7 @@ export class KeyRing {
   dataKeyById(keyId: string): DataKey {
     this.assertOpen();
     const parsed = parseKeyId(keyId);
-    // The level check comes before the cache, which also holds jurisdiction keys.
+    // The level check comes before the cache, which also contains jurisdiction keys.
     if (parsed.level === 'jurisdiction') {
       throw new InvalidIdentifierError(
         `${keyId} is a jurisdiction key-encryption key: ` +

@@ -28,7 +28,8 @@ export interface WriteFileOptions {
 /**
  * Writes a file atomically: the data goes to a temporary file in the same folder, which is
  * fsynced and then renamed (or hard-linked, for exclusive writes) to the target. The folder is
- * fsynced afterwards, so the new name survives a crash.
+ * fsynced afterwards, so the new name survives a crash. Exclusive writes therefore need a file
+ * system that supports hard links.
  */
 export function writeFileAtomic(
   path: string,
@@ -115,16 +116,11 @@ export function isErrnoException(error: unknown): error is NodeJS.ErrnoException
 }
 
 function fsyncDirectory(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    // Windows cannot open a folder with openSync, so the folder fsync is skipped there.
-    if (isErrnoException(error) && (error.code === 'EISDIR' || error.code === 'EPERM')) {
-      return;
-    }
-    throw error;
+  // Windows cannot open a folder with openSync, so the folder fsync is skipped there.
+  if (process.platform === 'win32') {
+    return;
   }
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {

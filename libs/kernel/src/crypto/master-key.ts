@@ -13,7 +13,7 @@ export const MASTER_KEY_ENV = 'MASALA_MASTER_KEY';
 /** File name of the master key generated in the data directory when no key is configured. */
 export const GENERATED_MASTER_KEY_FILE = 'master.key';
 
-/** Where the master key came from. `data-dir` means `<dataDir>/master.key`. */
+/** Source of the master key. `data-dir` means `<dataDir>/master.key`. */
 export type MasterKeySource =
   | { kind: 'file'; path: string }
   | { kind: 'env' }
