@@ -158,6 +158,6 @@ export class DatabaseRouter {
     await writer.runMigrations({ transaction: 'each' });
     const reader = createSqliteDataSource({ ...common, readonly: true }, this.schema);
     await reader.initialize();
-    return new SqliteTenantStore(location, writer, reader, this.onWriteWait);
+    return new SqliteTenantStore(location, writer, reader, this.onWriteWait, this.settings.writeBatchMax);
   }
 }

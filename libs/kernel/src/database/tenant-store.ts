@@ -29,8 +29,9 @@ export class SqliteTenantStore implements TenantStore {
     readonly writer: DataSource,
     private readonly reader: DataSource,
     onWait?: (milliseconds: number) => void,
+    maxBatchSize = 64,
   ) {
-    this.queue = new WriteQueue(writer, 64, onWait);
+    this.queue = new WriteQueue(writer, maxBatchSize, onWait);
   }
 
   write<T>(_tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
