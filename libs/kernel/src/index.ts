@@ -18,4 +18,5 @@ export * from './http/validation.js';
 export * from './contracts/get-domain-roles.query.js';
 export * from './contracts/find-user.query.js';
 export * from './contracts/ensure-requester.command.js';
+export * from './crypto/index.js';
 export * from './kernel.module.js';

@@ -36,6 +36,7 @@ export function statusFor(code: ErrorCode): number {
     case ErrorCode.PreconditionRequired:
       return HttpStatus.PRECONDITION_REQUIRED;
     case ErrorCode.Unauthenticated:
+    case ErrorCode.TwoFactorRequired:
       return HttpStatus.UNAUTHORIZED;
     case ErrorCode.Forbidden:
     case ErrorCode.TenantSuspended:

@@ -7,6 +7,8 @@ export enum ErrorCode {
   PreconditionFailed = 'precondition_failed',
   PreconditionRequired = 'precondition_required',
   Unauthenticated = 'unauthenticated',
+  /** The password was right but the account also needs a one-time code (TOTP or recovery code). */
+  TwoFactorRequired = 'two_factor_required',
   Forbidden = 'forbidden',
   TenantSuspended = 'tenant_suspended',
   RateLimited = 'rate_limited',
