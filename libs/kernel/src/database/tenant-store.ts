@@ -27,7 +27,7 @@ export class SqliteTenantStore implements TenantStore {
   constructor(
     readonly location: string,
     readonly writer: DataSource,
-    private readonly reader: DataSource,
+    readonly reader: DataSource,
     onWait?: (milliseconds: number) => void,
     maxBatchSize = 64,
   ) {
