@@ -32,6 +32,8 @@ export interface MasalaSettings {
   shutdownTimeoutMs: number;
   maxOpenTenantDatabases: number;
   tenantDatabaseIdleMs: number;
+  /** Maximum number of concurrent writes grouped into one SQLite commit; 1 disables grouping. */
+  writeBatchMax: number;
 }
 
 export class InvalidSettingsError extends Error {
@@ -134,6 +136,7 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     shutdownTimeoutMs: integer('MASALA_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     maxOpenTenantDatabases: integer('MASALA_MAX_OPEN_TENANT_DATABASES', 64, 1, 100000),
     tenantDatabaseIdleMs: integer('MASALA_TENANT_DATABASE_IDLE_MS', 300000, 1000, 86400000),
+    writeBatchMax: integer('MASALA_WRITE_BATCH_MAX', 64, 1, 10000),
   };
 
   if (problems.length > 0) throw new InvalidSettingsError(problems);
