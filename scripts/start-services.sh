@@ -4,8 +4,9 @@
 # 127.0.0.1.
 #
 # Roles (trust authentication on 127.0.0.1 in development and CI):
-#   masala_owner  owns the schema and runs migrations; CREATEDB so tests can make a fresh
-#                 database per run without a superuser.
+#   masala_owner  owns the schema and runs migrations. CREATEDB and pg_signal_backend let the
+#                 tests create a fresh database per run and drop it with its open connections,
+#                 without a superuser.
 #   masala_app    the API's role: no SUPERUSER, no BYPASSRLS, owns no tables.
 # Database masala_test belongs to masala_owner; masala_app may connect to it.
 set -uo pipefail
@@ -39,6 +40,7 @@ BEGIN
 END $$;
 ALTER ROLE masala_owner NOSUPERUSER NOBYPASSRLS CREATEDB;
 ALTER ROLE masala_app NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+GRANT pg_signal_backend TO masala_owner;
 SELECT 'CREATE DATABASE masala_test OWNER masala_owner'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'masala_test')
 \gexec

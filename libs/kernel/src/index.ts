@@ -10,6 +10,8 @@ export * from './database/timestamp-column.js';
 export * from './database/migration-dialect.js';
 export * from './database/tenant-subscriber.js';
 export * from './database/database-router.js';
+export * from './database/tenant-store-cache.js';
+export * from './database/postgres-roles.js';
 export * from './database/tenant-database.js';
 export * from './settings/settings.js';
 export * from './pagination.js';

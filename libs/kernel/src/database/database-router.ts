@@ -1,44 +1,45 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import type { MasalaSettings } from '../settings/settings.js';
-import { SnakeNamingStrategy } from './naming-strategy.js';
-import { createSqliteDataSource, type SchemaDefinition } from './sqlite-data-source.js';
-import { PostgresTenantStore, SqliteTenantStore, type TenantStore } from './tenant-store.js';
+import { openPostgresStore, openSqliteStore } from './open-store.js';
+import type { SchemaDefinition } from './sqlite-data-source.js';
+import { TenantStoreCache, type TenantStoreLease } from './tenant-store-cache.js';
+import type { TenantStore } from './tenant-store.js';
 
 export type TenantPlacement = { storage: 'shared' | 'dedicated'; jurisdiction?: string };
 export type PlacementResolver = (tenantId: string) => Promise<TenantPlacement>;
 
-interface OpenStore {
-  store: TenantStore;
-  lastUsed: number;
-}
+const EVICTION_INTERVAL_MS = 30_000;
 
 /**
- * Finds the database that holds a tenant's rows. The catalog database holds the tenant registry
- * and every tenant of `shared` storage. A tenant with `dedicated` storage (every tenant in
- * `database` mode) has its own SQLite file, opened on demand and migrated when opened, in a
- * bounded cache that closes files left idle.
+ * Finds the database that contains a tenant's rows. The catalog database contains the tenant
+ * registry and every tenant of `shared` storage, and on PostgreSQL every tenant. A tenant with
+ * `dedicated` storage (every tenant in `database` mode) has its own SQLite file, opened on demand
+ * and migrated when opened, in a bounded cache that closes files left idle.
  */
 export class DatabaseRouter {
   private readonly logger = new Logger(DatabaseRouter.name);
   private catalogStore?: TenantStore;
-  private readonly open = new Map<string, OpenStore>();
-  private readonly opening = new Map<string, Promise<TenantStore>>();
+  private readonly dedicated: TenantStoreCache;
   private placement: PlacementResolver = async () => ({ storage: 'shared' });
   private evictionTimer?: NodeJS.Timeout;
-  /** Maps a jurisdiction code to the folder that holds its tenants' files, where configured. */
+  /** Maps a jurisdiction code to the folder of its tenants' files, where configured. */
   private jurisdictionFolders = new Map<string, string>();
 
   constructor(
     private readonly settings: MasalaSettings,
     private readonly schema: SchemaDefinition,
     private readonly onWriteWait?: (milliseconds: number) => void,
-  ) {}
+  ) {
+    this.dedicated = new TenantStoreCache(settings.maxOpenTenantDatabases);
+  }
 
   async start(): Promise<void> {
-    this.catalogStore = await this.openStore(this.catalogLocation());
-    this.evictionTimer = setInterval(() => void this.evictIdle(), 30_000);
+    this.catalogStore = this.settings.databaseUrl
+      ? await openPostgresStore(this.settings, this.schema)
+      : await openSqliteStore(this.settings, this.schema, this.catalogFile(), this.onWriteWait);
+    const interval = Math.min(EVICTION_INTERVAL_MS, this.settings.tenantDatabaseIdleMs);
+    this.evictionTimer = setInterval(() => void this.evictIdle(), interval);
     this.evictionTimer.unref();
   }
 
@@ -55,30 +56,38 @@ export class DatabaseRouter {
     return this.catalogStore;
   }
 
-  async forTenant(tenantId: string): Promise<TenantStore> {
-    if (this.settings.databaseUrl) return this.catalog();
-    const placement = await this.placement(tenantId);
-    const dedicated = this.settings.tenancy === 'database' || placement.storage === 'dedicated';
-    if (!dedicated) return this.catalog();
+  /** Returns whether the tenant's rows live in the catalog database, beside the tenant registry. */
+  async isInCatalog(tenantId: string): Promise<boolean> {
+    if (this.settings.databaseUrl) return true;
+    if (this.settings.tenancy === 'database') return false;
+    return (await this.placement(tenantId)).storage !== 'dedicated';
+  }
 
-    const cached = this.open.get(tenantId);
-    if (cached) {
-      cached.lastUsed = Date.now();
-      return cached.store;
-    }
-    let pending = this.opening.get(tenantId);
-    if (!pending) {
-      pending = this.openDedicated(tenantId, placement.jurisdiction);
-      this.opening.set(tenantId, pending);
-    }
+  /**
+   * Runs `work` with the store of the tenant. A dedicated store stays open, and is not evicted,
+   * until `work` settles.
+   */
+  async withTenantStore<T>(tenantId: string, work: (store: TenantStore) => Promise<T>): Promise<T> {
+    const lease = await this.lease(tenantId);
     try {
-      return await pending;
+      return await work(lease.store);
     } finally {
-      this.opening.delete(tenantId);
+      lease.release();
     }
   }
 
-  /** The file of a tenant with its own database, whether or not it is open. */
+  /**
+   * Returns the store of the tenant without holding it open.
+   * NOTE: eviction may close a dedicated store returned here while the caller still uses it;
+   * prefer `withTenantStore`.
+   */
+  async forTenant(tenantId: string): Promise<TenantStore> {
+    const lease = await this.lease(tenantId);
+    lease.release();
+    return lease.store;
+  }
+
+  /** Returns the file of a tenant with its own database, whether or not it is open. */
   dedicatedFile(tenantId: string, jurisdiction?: string): string {
     const root =
       (jurisdiction && this.jurisdictionFolders.get(jurisdiction.toUpperCase())) ??
@@ -87,77 +96,48 @@ export class DatabaseRouter {
   }
 
   openTenantCount(): number {
-    return this.open.size;
+    return this.dedicated.size;
   }
 
-  async closeTenant(tenantId: string): Promise<void> {
-    const entry = this.open.get(tenantId);
-    if (!entry) return;
-    this.open.delete(tenantId);
-    await entry.store.close();
+  /** Counts how many times the tenant's dedicated database was opened since start-up. */
+  timesOpened(tenantId: string): number {
+    return this.dedicated.stats.opened.get(tenantId) ?? 0;
+  }
+
+  /** Closes the tenant's dedicated database unless a request is using it; returns whether it closed. */
+  closeTenant(tenantId: string): Promise<boolean> {
+    return this.dedicated.close(tenantId);
+  }
+
+  async evictIdle(): Promise<void> {
+    const closed = await this.dedicated.evictIdle(this.settings.tenantDatabaseIdleMs);
+    for (const tenantId of closed) this.logger.log({ message: 'Closed idle tenant database', tenantId });
   }
 
   async stop(): Promise<void> {
     if (this.evictionTimer) clearInterval(this.evictionTimer);
-    const stores = [...this.open.values()].map((entry) => entry.store);
-    this.open.clear();
-    for (const store of stores) await store.close();
+    await this.dedicated.stop();
     await this.catalogStore?.close();
     this.catalogStore = undefined;
   }
 
-  private catalogLocation(): string {
-    return this.settings.databaseUrl ?? join(this.settings.dataDir, 'masala.sqlite');
+  private async lease(tenantId: string): Promise<TenantStoreLease> {
+    const catalog = this.catalog();
+    if (this.settings.databaseUrl) return { store: catalog, release: () => undefined };
+    const placement = await this.placement(tenantId);
+    const dedicated = this.settings.tenancy === 'database' || placement.storage === 'dedicated';
+    if (!dedicated) return { store: catalog, release: () => undefined };
+    return this.dedicated.acquire(tenantId, () => this.openDedicated(tenantId, placement.jurisdiction));
+  }
+
+  private catalogFile(): string {
+    return join(this.settings.dataDir, 'masala.sqlite');
   }
 
   private async openDedicated(tenantId: string, jurisdiction?: string): Promise<TenantStore> {
-    while (this.open.size >= this.settings.maxOpenTenantDatabases) {
-      const oldest = [...this.open.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
-      if (!oldest) break;
-      await this.closeTenant(oldest[0]);
-    }
-    const store = await this.openStore(this.dedicatedFile(tenantId, jurisdiction));
-    this.open.set(tenantId, { store, lastUsed: Date.now() });
-    this.logger.log({ message: 'Opened tenant database', tenantId, openDatabases: this.open.size });
+    const file = this.dedicatedFile(tenantId, jurisdiction);
+    const store = await openSqliteStore(this.settings, this.schema, file, this.onWriteWait);
+    this.logger.log({ message: 'Opened tenant database', tenantId, openDatabases: this.dedicated.size });
     return store;
-  }
-
-  private async evictIdle(): Promise<void> {
-    const cutoff = Date.now() - this.settings.tenantDatabaseIdleMs;
-    for (const [tenantId, entry] of this.open) {
-      if (entry.lastUsed < cutoff) {
-        await this.closeTenant(tenantId);
-        this.logger.log({ message: 'Closed idle tenant database', tenantId });
-      }
-    }
-  }
-
-  private async openStore(location: string): Promise<TenantStore> {
-    if (this.settings.databaseUrl) {
-      const dataSource = new DataSource({
-        type: 'postgres',
-        url: this.settings.databaseUrl,
-        entities: this.schema.entities,
-        migrations: this.schema.migrations,
-        subscribers: this.schema.subscribers,
-        synchronize: false,
-        namingStrategy: new SnakeNamingStrategy(),
-        extra: { max: 20 },
-      });
-      await dataSource.initialize();
-      return new PostgresTenantStore('postgres', dataSource);
-    }
-
-    const common = {
-      file: location,
-      synchronous: this.settings.sqliteSynchronous,
-      busyTimeoutMs: this.settings.sqliteBusyTimeoutMs,
-    };
-    const writer = createSqliteDataSource(common, this.schema);
-    await writer.initialize();
-    await writer.runMigrations({ transaction: 'each' });
-    const reader = createSqliteDataSource({ ...common, readonly: true }, this.schema);
-    await reader.initialize();
-    return new SqliteTenantStore(location, writer, reader, this.onWriteWait, this.settings.writeBatchMax);
   }
 }

@@ -32,13 +32,14 @@ export class TenantDatabase {
 
   async write<T>(tenantId: string, work: (unitOfWork: UnitOfWork) => Promise<T>): Promise<T> {
     const context = this.contextFor(tenantId);
-    const store = await this.router.forTenant(tenantId);
-    const { result, events } = await store.write(tenantId, (manager) =>
-      RequestContext.run(context, async () => {
-        const unitOfWork = new UnitOfWork(manager, tenantId, this.listeners);
-        const result = await work(unitOfWork);
-        return { result, events: unitOfWork.events };
-      }),
+    const { result, events } = await this.router.withTenantStore(tenantId, (store) =>
+      store.write(tenantId, (manager) =>
+        RequestContext.run(context, async () => {
+          const unitOfWork = new UnitOfWork(manager, tenantId, this.listeners);
+          const result = await work(unitOfWork);
+          return { result, events: unitOfWork.events };
+        }),
+      ),
     );
     this.publishAfterCommit(events);
     return result;
@@ -46,8 +47,9 @@ export class TenantDatabase {
 
   async read<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const context = this.contextFor(tenantId);
-    const store = await this.router.forTenant(tenantId);
-    return RequestContext.run(context, () => store.read(tenantId, work));
+    return this.router.withTenantStore(tenantId, (store) =>
+      RequestContext.run(context, () => store.read(tenantId, work)),
+    );
   }
 
   private contextFor(tenantId: string): RequestContextState {

@@ -1,23 +1,20 @@
 import { Column, CreateDateColumn, UpdateDateColumn, type ColumnOptions } from 'typeorm';
 
 /**
- * TypeORM names the timestamp type differently per driver (`datetime` on SQLite, `timestamptz`
- * on PostgreSQL), and entity metadata is fixed when the class is decorated. The driver is
- * therefore chosen from DATABASE_URL as it is when the entity modules are first imported,
- * which is before start-up reads the settings.
+ * Timestamp columns typed as the JavaScript `Date`. Each TypeORM driver maps `Date` to its own
+ * type when the data source is built (`datetime` on SQLite, a timestamp on PostgreSQL), so one
+ * entity class serves both databases, whatever DATABASE_URL was when it was imported. TypeORM
+ * 1.1.3 converts `Date` values exactly as it converts `datetime` and `timestamptz` columns. The
+ * migrations, not these types, decide the stored column type (`timestamptz` on PostgreSQL).
  */
-export function timestampColumnType(): 'datetime' | 'timestamptz' {
-  return /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? 'timestamptz' : 'datetime';
-}
-
 export function TimestampColumn(options: Omit<ColumnOptions, 'type'> = {}): PropertyDecorator {
-  return Column({ ...options, type: timestampColumnType() });
+  return Column({ ...options, type: Date });
 }
 
 export function CreatedAtColumn(): PropertyDecorator {
-  return CreateDateColumn({ type: timestampColumnType() });
+  return CreateDateColumn({ type: Date });
 }
 
 export function UpdatedAtColumn(): PropertyDecorator {
-  return UpdateDateColumn({ type: timestampColumnType() });
+  return UpdateDateColumn({ type: Date });
 }

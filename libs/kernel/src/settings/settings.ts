@@ -14,6 +14,8 @@ export interface MasalaSettings {
   sqliteSynchronous: SqliteSynchronous;
   sqliteBusyTimeoutMs: number;
   databaseUrl?: string;
+  /** Connection of the role that owns the schema and runs migrations (PostgreSQL only). */
+  migrationDatabaseUrl?: string;
   redisUrl?: string;
   tlsCertFile?: string;
   tlsKeyFile?: string;
@@ -85,6 +87,18 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL is invalid: expected a postgres:// or postgresql:// URL');
   }
+  const migrationDatabaseUrl = text('MASALA_MIGRATION_DATABASE_URL');
+  if (migrationDatabaseUrl && !databaseUrl) {
+    problems.push('MASALA_MIGRATION_DATABASE_URL is set without DATABASE_URL: it applies to PostgreSQL only');
+  }
+  if (migrationDatabaseUrl && !/^postgres(ql)?:\/\//.test(migrationDatabaseUrl)) {
+    problems.push('MASALA_MIGRATION_DATABASE_URL is invalid: expected a postgres:// or postgresql:// URL');
+  }
+  if (databaseUrl && tenancy === 'database') {
+    problems.push(
+      'MASALA_TENANCY=database keeps one SQLite file per tenant and cannot be combined with DATABASE_URL; use shared or isolated',
+    );
+  }
   const redisUrl = text('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     problems.push('REDIS_URL is invalid: expected a redis:// or rediss:// URL');
@@ -118,6 +132,7 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     sqliteSynchronous: oneOf<SqliteSynchronous>('MASALA_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'], 'FULL'),
     sqliteBusyTimeoutMs: integer('MASALA_SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600000),
     databaseUrl,
+    migrationDatabaseUrl,
     redisUrl,
     tlsCertFile: tlsCertFile && path(tlsCertFile),
     tlsKeyFile: tlsKeyFile && path(tlsKeyFile),

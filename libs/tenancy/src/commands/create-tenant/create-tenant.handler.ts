@@ -28,6 +28,7 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand>
   ) {}
 
   async execute({ input, actor }: CreateTenantCommand): Promise<Tenant> {
+    const now = new Date();
     const tenant = new Tenant();
     Object.assign(tenant, {
       id: crypto.randomUUID(),
@@ -37,6 +38,8 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand>
       jurisdiction: (input.jurisdiction ?? 'BE').trim().toUpperCase(),
       storage: this.settings.tenancy === 'database' ? 'dedicated' : (input.storage ?? 'shared'),
       settings: input.settings ?? {},
+      createdAt: now,
+      updatedAt: now,
     });
     const errors = validateTenantInput(tenant);
     if (errors.length > 0) throw MasalaException.validation(errors);
