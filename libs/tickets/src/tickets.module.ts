@@ -1,17 +1,23 @@
 import { Module } from '@nestjs/common';
+import { TenancyModule } from '#tenancy';
 import { DomainsController } from './api/domains.controller.js';
 import { TicketsController } from './api/tickets.controller.js';
 import { CreateTicketHandler } from './commands/create-ticket/create-ticket.handler.js';
 import { TransitionTicketHandler } from './commands/transition-ticket/transition-ticket.handler.js';
+import { ConfigVersionStore } from './infrastructure/configuration/config-version-store.js';
+import { RecordTenantConfigurationHandler } from './infrastructure/configuration/record-tenant-configuration.handler.js';
 import { DomainCatalog } from './infrastructure/domain-catalog.js';
 import { GetDomainRolesHandler } from './queries/get-domain-roles/get-domain-roles.handler.js';
 import { GetTicketHandler } from './queries/get-ticket/get-ticket.handler.js';
 import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.js';
 
 @Module({
+  imports: [TenancyModule],
   controllers: [TicketsController, DomainsController],
   providers: [
     DomainCatalog,
+    ConfigVersionStore,
+    RecordTenantConfigurationHandler,
     CreateTicketHandler,
     TransitionTicketHandler,
     GetTicketHandler,

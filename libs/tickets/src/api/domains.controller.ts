@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { Authenticated, CurrentPrincipal, type Principal } from '#kernel';
 import { describeDomain } from '../configuration/index.js';
+import { TicketsException } from '../domain/tickets.exception.js';
 import { DomainCatalog } from '../infrastructure/domain-catalog.js';
 
 @Controller('domains')
@@ -9,10 +10,11 @@ export class DomainsController {
 
   @Get()
   @Authenticated()
-  list(@CurrentPrincipal() principal: Principal) {
-    const configuration = this.catalog.configurationFor(principal.tenantId);
+  async list(@CurrentPrincipal() principal: Principal) {
+    const configuration = await this.catalog.configurationForTenant(principal.tenantId);
     return {
       version: configuration.version,
+      tenantOverride: this.catalog.hasTenantOverride(principal.tenantId),
       defaultDomain: configuration.global.defaultDomain,
       allowDomainSwitching: configuration.global.allowDomainSwitching,
       data: [...configuration.domains.values()].map(describeDomain),
@@ -21,7 +23,10 @@ export class DomainsController {
 
   @Get(':domainId')
   @Authenticated()
-  get(@CurrentPrincipal() principal: Principal, @Param('domainId') domainId: string) {
-    return describeDomain(this.catalog.domain(principal.tenantId, domainId));
+  async get(@CurrentPrincipal() principal: Principal, @Param('domainId') domainId: string) {
+    const configuration = await this.catalog.configurationForTenant(principal.tenantId);
+    const domain = configuration.domains.get(domainId);
+    if (domain === undefined) throw TicketsException.domainNotFound();
+    return { ...(describeDomain(domain) as object), configVersion: configuration.version };
   }
 }

@@ -1,42 +1,253 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { join } from 'node:path';
-import { MASALA_SETTINGS, type MasalaSettings } from '#kernel';
 import {
-  loadDomainConfigurationFile,
-  type DomainConfiguration,
-  type DomainDefinition,
-} from '../configuration/index.js';
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { MASALA_SETTINGS, RequestContext, type MasalaSettings } from '#kernel';
+import { TenantRegistry } from '#tenancy';
+import type { DomainConfiguration, DomainDefinition } from '../configuration/index.js';
 import { TicketsException } from '../domain/tickets.exception.js';
+import { ActivationRecorder } from './configuration/activation-recorder.js';
+import { displayPath } from './configuration/config-files.js';
+import { ConfigVersionStore } from './configuration/config-version-store.js';
+import { ConfigWatcher } from './configuration/config-watcher.js';
+import {
+  effectiveConfiguration,
+  loadConfigurationSet,
+  reloadConfigurationSet,
+  scopedConfigurations,
+  type ConfigurationSet,
+  type RejectedFile,
+} from './configuration/configuration-set.js';
 
-export const DOMAIN_FILE_NAME = 'masala_domains.yaml';
+export { DOMAIN_FILE_NAME } from './configuration/config-files.js';
+
+/** Delay after the last file event before a reload, in milliseconds. */
+const RELOAD_DEBOUNCE_MS = 200;
+/** Interval of the stat check behind fs.watch, in milliseconds. */
+const RELOAD_POLL_INTERVAL_MS = 2_000;
+
+export interface ActivatedFile {
+  /** Tenant slug of the file's folder, or null for the instance-wide file. */
+  tenantScope: string | null;
+  file: string;
+  version: string;
+}
+
+export interface ReloadResult {
+  /** False when the active root file sets config_reload_enabled off, so nothing was read. */
+  enabled: boolean;
+  /** Files whose new version is now active. */
+  activated: ActivatedFile[];
+  /** Tenant slugs whose file was removed; those tenants use the root file again. */
+  removed: string[];
+  /** Files whose content is invalid; the version active before stays active for their scope. */
+  rejected: RejectedFile[];
+}
 
 /**
- * Holds the active domain configuration, loaded from MASALA_CONFIG_PATH at start-up. A
- * configuration error stops the start with the parser's file, line and key messages.
+ * Holds the active domain configurations: `<MASALA_CONFIG_PATH>/masala_domains.yaml`, and
+ * `config/<tenant-slug>/masala_domains.yaml`, which replaces it for that tenant. An invalid file
+ * stops the start with the parser's file, line and key messages. With config_reload_enabled in
+ * the root file, saved edits are applied without a restart. Each configuration is an immutable
+ * snapshot, so a handler that reads it once keeps one version for its whole request.
  */
 @Injectable()
-export class DomainCatalog {
+export class DomainCatalog
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(DomainCatalog.name);
-  private active: DomainConfiguration;
+  private readonly configPath: string;
+  private active: ConfigurationSet;
+  /** Tenant id to slug. Slugs never change, so entries never go stale. */
+  private readonly slugs = new Map<string, string>();
+  private readonly recorder: ActivationRecorder;
+  private watcher?: ConfigWatcher;
+  private reloading: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings) {
-    this.active = loadDomainConfigurationFile(join(settings.configPath, DOMAIN_FILE_NAME));
-    this.logger.log({
-      message: 'Loaded domain configuration',
-      file: this.active.sourcePath,
-      version: this.active.version,
-      domains: [...this.active.domains.keys()],
-    });
+  constructor(
+    @Inject(MASALA_SETTINGS) settings: MasalaSettings,
+    private readonly versions: ConfigVersionStore,
+    private readonly registry: TenantRegistry,
+  ) {
+    this.configPath = settings.configPath;
+    this.active = loadConfigurationSet(this.configPath);
+    this.recorder = new ActivationRecorder(versions, registry, (path) => this.displayPath(path));
+    for (const { tenantScope, configuration } of scopedConfigurations(this.active)) {
+      this.logger.log({
+        message: 'Loaded domain configuration',
+        file: configuration.sourcePath,
+        tenantScope,
+        version: configuration.version,
+        domains: [...configuration.domains.keys()],
+      });
+    }
   }
 
-  /** The configuration that applies to a tenant. */
-  configurationFor(_tenantId: string): DomainConfiguration {
-    return this.active;
+  async onModuleInit(): Promise<void> {
+    await this.versions.storeVersions(scopedConfigurations(this.active));
+    for (const tenant of await this.registry.list()) {
+      this.slugs.set(tenant.id, tenant.slug);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    this.recorder.recordForAllTenants(this.active);
+    if (this.active.root.global.configReloadEnabled) {
+      this.watcher = new ConfigWatcher(this.configPath, () => this.reloadFromWatcher(), {
+        debounceMs: RELOAD_DEBOUNCE_MS,
+        pollIntervalMs: RELOAD_POLL_INTERVAL_MS,
+      });
+      this.watcher.start();
+      this.logger.log({
+        message: 'Watching the domain configuration for changes',
+        path: this.configPath,
+      });
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.watcher?.stop();
+    await this.reloading;
+    await this.recorder.stop();
+  }
+
+  /**
+   * Returns the configuration that applies to a tenant; `''` names the instance-wide file.
+   * Inside a request the tenant's slug comes from the request context. Outside one, a tenant
+   * created by another process after this one started is unknown until
+   * configurationForTenant() has resolved it, and this method throws for it.
+   */
+  configurationFor(tenantId: string): DomainConfiguration {
+    const active = this.active;
+    if (tenantId === '' || active.tenants.size === 0) {
+      return active.root;
+    }
+    const slug = this.knownSlug(tenantId);
+    if (slug === undefined) {
+      throw new Error(
+        `Tenant ${tenantId} is not known to the domain catalog yet; call configurationForTenant() first`,
+      );
+    }
+    return effectiveConfiguration(active, slug).configuration;
+  }
+
+  /** Like configurationFor(), but looks the tenant's slug up in the registry when needed. */
+  async configurationForTenant(tenantId: string): Promise<DomainConfiguration> {
+    if (tenantId !== '' && this.active.tenants.size > 0 && this.knownSlug(tenantId) === undefined) {
+      const tenant = await this.registry.findById(tenantId);
+      if (tenant !== null) this.slugs.set(tenant.id, tenant.slug);
+    }
+    return this.configurationFor(tenantId);
+  }
+
+  /** Returns whether the tenant's configuration comes from its own folder, not the root file. */
+  hasTenantOverride(tenantId: string): boolean {
+    const slug = this.knownSlug(tenantId);
+    return slug !== undefined && this.active.tenants.has(slug);
   }
 
   domain(tenantId: string, domainId: string): DomainDefinition {
     const domain = this.configurationFor(tenantId).domains.get(domainId);
     if (!domain) throw TicketsException.domainNotFound();
     return domain;
+  }
+
+  /**
+   * Reads every configuration file now and activates the valid changes, as the watcher does.
+   * Resolves once new versions are stored and active; their audit entries follow, see settled().
+   */
+  reloadNow(): Promise<ReloadResult> {
+    const run = this.reloading.then(() => this.reload());
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when every activation queued so far is recorded in the tenants' audit trails. */
+  settled(): Promise<void> {
+    return this.recorder.settled();
+  }
+
+  /** Remembers a new tenant's slug and records the configuration it starts with. */
+  tenantCreated(tenantId: string, slug: string): Promise<void> {
+    this.slugs.set(tenantId, slug);
+    return this.recorder.recordForTenant(tenantId, slug, this.active);
+  }
+
+  private async reloadFromWatcher(): Promise<void> {
+    await this.reloadNow();
+  }
+
+  private async reload(): Promise<ReloadResult> {
+    const previous = this.active;
+    if (!previous.root.global.configReloadEnabled) {
+      return { enabled: false, activated: [], removed: [], rejected: [] };
+    }
+    const change = reloadConfigurationSet(this.configPath, previous);
+    for (const rejected of change.rejected) {
+      this.logger.error({
+        message: 'Rejected the domain configuration file; the previous version stays active',
+        file: rejected.file,
+        tenantScope: rejected.tenantScope,
+        problems: rejected.problems,
+      });
+    }
+    const result: ReloadResult = {
+      enabled: true,
+      activated: change.activated.map(({ tenantScope, configuration }) => ({
+        tenantScope,
+        file: this.displayPath(configuration.sourcePath),
+        version: configuration.version,
+      })),
+      removed: change.removed,
+      rejected: change.rejected,
+    };
+    if (change.activated.length === 0 && change.removed.length === 0) {
+      return result;
+    }
+
+    await this.versions.storeVersions(change.activated);
+    this.active = change.next;
+    for (const activated of result.activated) {
+      this.logger.log({ message: 'Activated domain configuration', ...activated });
+    }
+    for (const slug of change.removed) {
+      this.logger.log({
+        message: 'Tenant configuration file removed; using the root file',
+        tenantScope: slug,
+      });
+    }
+    this.recorder.recordChanges(previous, change.next);
+
+    if (!change.next.root.global.configReloadEnabled && this.watcher !== undefined) {
+      this.logger.log({
+        message: 'config_reload_enabled is off; stopped watching the domain configuration',
+      });
+      const watcher = this.watcher;
+      this.watcher = undefined;
+      // Not awaited: the watcher's stop waits for this very reload to finish.
+      void watcher.stop();
+    }
+    return result;
+  }
+
+  private knownSlug(tenantId: string): string | undefined {
+    const known = this.slugs.get(tenantId);
+    if (known !== undefined) {
+      return known;
+    }
+    const context = RequestContext.find();
+    if (context?.tenantId === tenantId && context.tenantSlug !== undefined) {
+      this.slugs.set(tenantId, context.tenantSlug);
+      return context.tenantSlug;
+    }
+    return undefined;
+  }
+
+  private displayPath(path: string): string {
+    return displayPath(this.configPath, path);
   }
 }

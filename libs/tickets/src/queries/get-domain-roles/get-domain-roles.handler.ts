@@ -8,8 +8,9 @@ export class GetDomainRolesHandler implements IQueryHandler<GetDomainRolesQuery>
   constructor(private readonly catalog: DomainCatalog) {}
 
   async execute({ tenantId }: GetDomainRolesQuery): Promise<DomainRoleMap> {
+    const configuration = await this.catalog.configurationForTenant(tenantId ?? '');
     const roles = new Map<string, Set<string>>();
-    for (const domain of this.catalog.configurationFor(tenantId ?? '').domains.values()) {
+    for (const domain of configuration.domains.values()) {
       for (const role of domain.roles) {
         const granted = roles.get(role.code) ?? new Set<string>();
         for (const permission of role.permissions) granted.add(permission);
