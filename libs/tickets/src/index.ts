@@ -1,5 +1,10 @@
+import { Project } from './domain/project.entity.js';
+import { TicketTag } from './domain/ticket-tag.entity.js';
 import { Ticket } from './domain/ticket.entity.js';
 import { CreateTickets1764806400200 } from './infrastructure/migrations/1764806400200-create-tickets.js';
+import { ExtendTickets1764806400210 } from './infrastructure/migrations/1764806400210-extend-tickets.js';
+import { CreateProjects1764806400220 } from './infrastructure/migrations/1764806400220-create-projects.js';
+import { CreateTicketSearch1764806400230 } from './infrastructure/migrations/1764806400230-create-ticket-search.js';
 import { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 import { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 import { CreateDomainConfigVersions1764806400250 } from './infrastructure/migrations/1764806400250-create-domain-config-versions.js';
@@ -16,8 +21,23 @@ export type { ReloadResult, ActivatedFile } from './infrastructure/domain-catalo
 export { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 export { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 export { ConfigurationActivatedEvent } from './events/configuration-activated.event.js';
-export { TicketCreatedEvent, TicketTransitionedEvent } from './events/ticket.events.js';
+export {
+  TicketAssignedEvent,
+  TicketCreatedEvent,
+  TicketDeletedEvent,
+  TicketTransitionedEvent,
+  TicketUpdatedEvent,
+} from './events/ticket.events.js';
+export { Project } from './domain/project.entity.js';
+export { UpdateTicketCommand } from './commands/update-ticket/update-ticket.command.js';
+export { AssignTicketCommand } from './commands/assign-ticket/assign-ticket.command.js';
+export { DeleteTicketCommand } from './commands/delete-ticket/delete-ticket.command.js';
 export * from './configuration/index.js';
 
-export const TICKETS_ENTITIES = [Ticket, DomainConfigVersion, DomainConfigActivation];
-export const TICKETS_MIGRATIONS = [CreateTickets1764806400200, CreateDomainConfigVersions1764806400250];
+export const TICKETS_ENTITIES = [Ticket, TicketTag, Project, DomainConfigVersion, DomainConfigActivation];
+export const TICKETS_MIGRATIONS = [
+  CreateTickets1764806400200,
+  ExtendTickets1764806400210,
+  CreateProjects1764806400220,
+  CreateTicketSearch1764806400230,
+  CreateDomainConfigVersions1764806400250];

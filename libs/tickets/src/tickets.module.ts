@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '#tenancy';
 import { DomainsController } from './api/domains.controller.js';
 import { TicketsController } from './api/tickets.controller.js';
+import { AssignTicketHandler } from './commands/assign-ticket/assign-ticket.handler.js';
 import { CreateTicketHandler } from './commands/create-ticket/create-ticket.handler.js';
+import { DeleteTicketHandler } from './commands/delete-ticket/delete-ticket.handler.js';
+import { UpdateTicketHandler } from './commands/update-ticket/update-ticket.handler.js';
+import { SearchKeyProvider } from './infrastructure/search/search-key-provider.js';
+import { TicketSearchIndex } from './infrastructure/search/ticket-search-index.js';
 import { TransitionTicketHandler } from './commands/transition-ticket/transition-ticket.handler.js';
 import { ConfigVersionStore } from './infrastructure/configuration/config-version-store.js';
 import { RecordTenantConfigurationHandler } from './infrastructure/configuration/record-tenant-configuration.handler.js';
@@ -18,7 +23,12 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     DomainCatalog,
     ConfigVersionStore,
     RecordTenantConfigurationHandler,
+    SearchKeyProvider,
+    TicketSearchIndex,
     CreateTicketHandler,
+    UpdateTicketHandler,
+    AssignTicketHandler,
+    DeleteTicketHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

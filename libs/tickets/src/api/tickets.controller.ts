@@ -1,18 +1,41 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequirePermission, type Principal } from '#kernel';
+import { CurrentPrincipal, MasalaException, RequirePermission, type Page, type Principal } from '#kernel';
+import { AssignTicketCommand } from '../commands/assign-ticket/assign-ticket.command.js';
 import { CreateTicketCommand } from '../commands/create-ticket/create-ticket.command.js';
+import { DeleteTicketCommand } from '../commands/delete-ticket/delete-ticket.command.js';
 import { TransitionTicketCommand } from '../commands/transition-ticket/transition-ticket.command.js';
+import { UpdateTicketCommand } from '../commands/update-ticket/update-ticket.command.js';
 import type { TicketView } from '../domain/ticket.view.js';
 import { TicketsException } from '../domain/tickets.exception.js';
 import { GetTicketQuery } from '../queries/get-ticket/get-ticket.query.js';
 import { ListTicketsQuery } from '../queries/list-tickets/list-tickets.query.js';
+import { parseTicketSort } from '../queries/list-tickets/ticket-sort.js';
+import { assertFieldPermissions } from './field-permissions.js';
 import { parseIfMatch } from './if-match.js';
-import { CreateTicketDto, ListTicketsDto, TransitionTicketDto } from './ticket.dto.js';
+import { AssignTicketDto, CreateTicketDto, ListTicketsDto, TransitionTicketDto, UpdateTicketDto } from './ticket.dto.js';
 
 /** An unparseable id is reported exactly like a missing ticket. */
-const ticketId = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.ticketNotFound() });
+export const ticketIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.ticketNotFound() });
+
+const withETag = (response: Response, ticket: TicketView): TicketView => {
+  response.setHeader('ETag', `"${ticket.version}"`);
+  return ticket;
+};
 
 @Controller(['tickets', 'work-items'])
 export class TicketsController {
@@ -28,28 +51,58 @@ export class TicketsController {
     @Body() body: CreateTicketDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
+    assertFieldPermissions(principal, body, ['typeCode']);
     const ticket = await this.commands.execute(new CreateTicketCommand(principal.tenantId, principal.actor, body));
-    response.location(`/api/v1/tickets/${ticket.id}`).setHeader('ETag', `"${ticket.version}"`);
-    return ticket;
+    response.location(`/api/v1/tickets/${ticket.id}`);
+    return withETag(response, ticket);
   }
 
   @Get()
   @RequirePermission('tickets.read')
-  list(@CurrentPrincipal() principal: Principal, @Query() query: ListTicketsDto) {
-    const { limit, cursor, ...filters } = query;
-    return this.queries.execute(new ListTicketsQuery(principal, filters, limit, cursor));
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListTicketsDto): Promise<Page<TicketView>> {
+    const { limit, cursor, sort, order, ...filters } = query;
+    return this.queries.execute(new ListTicketsQuery(principal, filters, limit, cursor, parseTicketSort(sort, order)));
   }
 
   @Get(':id')
   @RequirePermission('tickets.read')
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ticketId) id: string,
+    @Param('id', ticketIdPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    const ticket = await this.queries.execute(new GetTicketQuery(principal, id));
-    response.setHeader('ETag', `"${ticket.version}"`);
-    return ticket;
+    return withETag(response, await this.queries.execute(new GetTicketQuery(principal, id)));
+  }
+
+  /** Partial update; If-Match is required so that no change silently overwrites another. */
+  @Patch(':id')
+  @RequirePermission('tickets.update')
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ticketIdPipe) id: string,
+    @Body() body: UpdateTicketDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TicketView> {
+    if (Object.values(body).every((value) => value === undefined)) {
+      throw MasalaException.validation([{ field: 'body', rule: 'not_empty', message: 'the body must set at least one field' }]);
+    }
+    assertFieldPermissions(principal, body);
+    const version = parseIfMatch(ifMatch);
+    if (version === undefined) throw TicketsException.ifMatchRequired();
+    return withETag(response, await this.commands.execute(new UpdateTicketCommand(principal, id, body, version)));
+  }
+
+  /** Soft delete. Readers without `tickets.delete` get 403 for a ticket they can see. */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('tickets.read')
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ticketIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.commands.execute(new DeleteTicketCommand(principal, id, parseIfMatch(ifMatch)));
   }
 
   @Post(':id/transitions')
@@ -57,15 +110,26 @@ export class TicketsController {
   @RequirePermission('tickets.transition')
   async transition(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ticketId) id: string,
+    @Param('id', ticketIdPipe) id: string,
     @Body() body: TransitionTicketDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    const ticket = await this.commands.execute(
-      new TransitionTicketCommand(principal, id, body.to, parseIfMatch(ifMatch)),
-    );
-    response.setHeader('ETag', `"${ticket.version}"`);
-    return ticket;
+    const command = new TransitionTicketCommand(principal, id, body.to, parseIfMatch(ifMatch));
+    return withETag(response, await this.commands.execute(command));
+  }
+
+  @Post(':id/assignment')
+  @HttpCode(200)
+  @RequirePermission('tickets.assign')
+  async assign(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ticketIdPipe) id: string,
+    @Body() body: AssignTicketDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TicketView> {
+    const command = new AssignTicketCommand(principal, id, body.assigneeId, parseIfMatch(ifMatch));
+    return withETag(response, await this.commands.execute(command));
   }
 }

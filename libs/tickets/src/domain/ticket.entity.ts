@@ -1,13 +1,16 @@
-import {
-  Column,
-  Entity,
-  Index,
-  PrimaryColumn,
-} from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAtColumn, UpdatedAtColumn, TimestampColumn } from '#kernel';
 
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+/** Sort rank of each priority, stored beside it so `sort=priority` can use an index. */
+export const PRIORITY_RANK: Readonly<Record<TicketPriority, number>> = {
+  low: 1,
+  normal: 2,
+  high: 3,
+  urgent: 4,
+};
 
 /** A work item. `status` is the code of a state in its domain's workflow. */
 @Entity({ name: 'tickets' })
@@ -15,6 +18,11 @@ export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 @Index('tickets_tenant_status', ['tenantId', 'status', 'createdAt'])
 @Index('tickets_tenant_assignee', ['tenantId', 'assigneeId', 'createdAt'])
 @Index('tickets_tenant_requester', ['tenantId', 'requesterId', 'createdAt'])
+@Index('tickets_tenant_updated', ['tenantId', 'updatedAt', 'id'])
+@Index('tickets_tenant_due', ['tenantId', 'dueAt', 'id'])
+@Index('tickets_tenant_priority', ['tenantId', 'priorityRank', 'id'])
+@Index('tickets_tenant_project', ['tenantId', 'projectId', 'createdAt'])
+@Index('tickets_tenant_external_ref', ['tenantId', 'externalRef'], { unique: true })
 export class Ticket {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   tenantId: string;
@@ -40,6 +48,9 @@ export class Ticket {
   @Column({ type: 'varchar', length: 16 })
   priority: TicketPriority;
 
+  @Column({ type: 'integer' })
+  priorityRank: number;
+
   @Column({ type: 'simple-json' })
   customFields: Record<string, unknown>;
 
@@ -48,6 +59,30 @@ export class Ticket {
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   assigneeId: string | null;
+
+  /** The project (work container) the ticket belongs to, if any. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  projectId: string | null;
+
+  /** Normalised tags in insertion order; `ticket_tags` holds the same set for filtering. */
+  @Column({ type: 'simple-json' })
+  tags: string[];
+
+  /** Users notified of changes besides the requester and the assignee. */
+  @Column({ type: 'simple-json' })
+  watcherIds: string[];
+
+  /** Number of comments, internal notes included. */
+  @Column({ type: 'integer' })
+  commentCount: number;
+
+  /** Number of public comments, the only count customers see. */
+  @Column({ type: 'integer' })
+  publicCommentCount: number;
+
+  /** Identifier in the system the ticket was imported from, so a repeated import skips it. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  externalRef: string | null;
 
   /** SHA-256 of the domain configuration the ticket was created under. */
   @Column({ type: 'varchar', length: 64 })
@@ -58,6 +93,10 @@ export class Ticket {
 
   @TimestampColumn({ nullable: true })
   dueAt: Date | null;
+
+  /** When the ticket last entered a done state; null while it is open. */
+  @TimestampColumn({ nullable: true })
+  resolvedAt: Date | null;
 
   @CreatedAtColumn()
   createdAt: Date;

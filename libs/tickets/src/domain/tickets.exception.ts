@@ -1,4 +1,4 @@
-import { ErrorCode, MasalaException } from '#kernel';
+import { ErrorCode, MasalaException, type FieldError } from '#kernel';
 
 export class TicketsException extends MasalaException {
   static ticketNotFound(): TicketsException {
@@ -7,6 +7,31 @@ export class TicketsException extends MasalaException {
 
   static domainNotFound(): TicketsException {
     return new TicketsException(ErrorCode.NotFound, 'Domain not found');
+  }
+
+  static forbidden(action: string, permission: string): TicketsException {
+    return new TicketsException(ErrorCode.Forbidden, `You may not ${action}: it requires the ${permission} permission`, {
+      extensions: { requiredPermission: permission },
+    });
+  }
+
+  static invalid(errors: FieldError[]): TicketsException {
+    return new TicketsException(ErrorCode.ValidationFailed, 'The request is invalid', { errors });
+  }
+
+  static ifMatchRequired(): TicketsException {
+    return new TicketsException(
+      ErrorCode.PreconditionRequired,
+      'This change needs an If-Match header with the version from the ETag of the ticket',
+      { errors: [{ field: 'If-Match', rule: 'required', message: 'send If-Match: "<version>" as read from ETag' }] },
+    );
+  }
+
+  static domainNotConfigured(domainId: string): TicketsException {
+    return new TicketsException(
+      ErrorCode.Conflict,
+      `The ticket's domain ${domainId} is no longer in the domain configuration, so the ticket cannot change`,
+    );
   }
 
   static transitionNotAllowed(from: string, to: string, allowedStates: string[], reasons: string[] = []): TicketsException {

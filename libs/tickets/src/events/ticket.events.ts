@@ -1,13 +1,15 @@
 import { DomainEvent, type Actor, type ChangeSet } from '#kernel';
 import type { Ticket } from '../domain/ticket.entity.js';
 
+const PERSONAL_FIELDS = ['title', 'description', 'customFields'];
+
 abstract class TicketEvent extends DomainEvent {
-  constructor(ticket: Ticket, actor: Actor, changes: ChangeSet, configVersion: string) {
-    const subjects = [ticket.requesterId, ...(ticket.assigneeId ? [ticket.assigneeId] : [])];
+  constructor(ticket: Ticket, actor: Actor, changes: ChangeSet, configVersion: string, extraSubjects: string[] = []) {
+    const subjects = [ticket.requesterId, ...(ticket.assigneeId ? [ticket.assigneeId] : []), ...extraSubjects];
     super(ticket.tenantId, actor, 'ticket', ticket.id, changes, {
       configVersion,
       subjectIds: [...new Set(subjects)],
-      personalFields: ['title', 'description', 'customFields'],
+      personalFields: PERSONAL_FIELDS,
     });
   }
 }
@@ -30,6 +32,9 @@ export class TicketCreatedEvent extends TicketEvent {
           customFields: ticket.customFields,
           requesterId: ticket.requesterId,
           assigneeId: ticket.assigneeId,
+          projectId: ticket.projectId,
+          tags: ticket.tags,
+          watcherIds: ticket.watcherIds,
           dueAt: ticket.dueAt,
         },
       },
@@ -44,9 +49,51 @@ export class TicketTransitionedEvent extends TicketEvent {
   constructor(
     readonly ticket: Ticket,
     actor: Actor,
-    from: string,
+    readonly from: string,
     configVersion: string,
   ) {
     super(ticket, actor, { old: { status: from }, new: { status: ticket.status } }, configVersion);
+  }
+}
+
+/** A partial update; `changes` holds the old and new values of the changed fields only. */
+export class TicketUpdatedEvent extends TicketEvent {
+  readonly action = 'ticket.updated';
+
+  constructor(
+    readonly ticket: Ticket,
+    actor: Actor,
+    changes: ChangeSet,
+    configVersion: string,
+  ) {
+    super(ticket, actor, changes, configVersion);
+  }
+}
+
+export class TicketAssignedEvent extends TicketEvent {
+  readonly action = 'ticket.assigned';
+
+  constructor(
+    readonly ticket: Ticket,
+    actor: Actor,
+    readonly previousAssigneeId: string | null,
+    configVersion: string,
+  ) {
+    const previous = previousAssigneeId ? [previousAssigneeId] : [];
+    super(
+      ticket,
+      actor,
+      { old: { assigneeId: previousAssigneeId }, new: { assigneeId: ticket.assigneeId } },
+      configVersion,
+      previous,
+    );
+  }
+}
+
+export class TicketDeletedEvent extends TicketEvent {
+  readonly action = 'ticket.deleted';
+
+  constructor(readonly ticket: Ticket, actor: Actor, configVersion: string) {
+    super(ticket, actor, { old: { deletedAt: null }, new: { deletedAt: ticket.deletedAt } }, configVersion);
   }
 }

@@ -11,8 +11,13 @@ export interface CreateTicketInput {
   priority?: TicketPriority;
   customFields?: Record<string, unknown>;
   assigneeId?: string;
+  projectId?: string;
+  tags?: string[];
+  watcherIds?: string[];
   /** Defaults to the actor; set by intake routes that create tickets on behalf of a requester. */
   requesterId?: string;
+  /** Identifier in a source system; a second ticket with the same reference is a conflict. */
+  externalRef?: string;
 }
 
 export class CreateTicketCommand extends Command<TicketView> {

@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TenantDatabase } from '#kernel';
 import { evaluateTransition } from '../../configuration/index.js';
-import { findVisibleTicket } from '../../domain/ticket-access.js';
+import { isDoneState } from '../../domain/done-states.js';
+import { findVisibleTicket, viewerOf } from '../../domain/ticket-access.js';
 import { Ticket } from '../../domain/ticket.entity.js';
 import { toTicketView, type TicketView } from '../../domain/ticket.view.js';
 import { TicketsException } from '../../domain/tickets.exception.js';
@@ -26,8 +27,10 @@ export class TransitionTicketHandler implements ICommandHandler<TransitionTicket
       const manager = unitOfWork.manager;
       const ticket = await findVisibleTicket(manager, principal, ticketId);
       assertVersion(ticket, expectedVersion);
-      const domain = this.catalog.domain(tenantId, ticket.domainId);
+      const domain = configuration.domains.get(ticket.domainId);
+      if (!domain) throw TicketsException.domainNotConfigured(ticket.domainId);
 
+      const now = new Date();
       const decision = evaluateTransition(domain, {
         from: ticket.status,
         to,
@@ -39,7 +42,7 @@ export class TransitionTicketHandler implements ICommandHandler<TransitionTicket
           createdAt: ticket.createdAt,
           dueAt: ticket.dueAt,
         },
-        now: new Date(),
+        now,
       });
       if (!decision.allowed) {
         const reasons = decision.reason === 'rule_failed' ? decision.failedConditions : [];
@@ -48,15 +51,17 @@ export class TransitionTicketHandler implements ICommandHandler<TransitionTicket
 
       const from = ticket.status;
       ticket.status = to;
+      // Moving between done states (RESOLVED -> CLOSED) keeps the first resolution time.
+      ticket.resolvedAt = isDoneState(domain, to) ? (ticket.resolvedAt ?? now) : null;
       ticket.version += 1;
-      ticket.updatedAt = new Date();
+      ticket.updatedAt = now;
       await manager.update(
         Ticket,
         { tenantId, id: ticket.id },
-        { status: ticket.status, version: ticket.version, updatedAt: ticket.updatedAt },
+        { status: ticket.status, resolvedAt: ticket.resolvedAt, version: ticket.version, updatedAt: ticket.updatedAt },
       );
       await unitOfWork.emit(new TicketTransitionedEvent(ticket, actor, from, configuration.version));
-      return toTicketView(ticket);
+      return toTicketView(ticket, viewerOf(principal), now);
     });
   }
 }

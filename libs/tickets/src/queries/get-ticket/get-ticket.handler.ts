@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { TenantDatabase } from '#kernel';
-import { findVisibleTicket } from '../../domain/ticket-access.js';
+import { findVisibleTicket, viewerOf } from '../../domain/ticket-access.js';
 import { toTicketView, type TicketView } from '../../domain/ticket.view.js';
 import { GetTicketQuery } from './get-ticket.query.js';
 
@@ -12,6 +12,6 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery> {
     const ticket = await this.database.read(principal.tenantId, (manager) =>
       findVisibleTicket(manager, principal, ticketId),
     );
-    return toTicketView(ticket);
+    return toTicketView(ticket, viewerOf(principal));
   }
 }
