@@ -42,6 +42,13 @@ domains:
         label: Justification
         type: text
         required_for_priority: [Urgent]
+      - name: platforms
+        label: Platforms
+        type: multi_select
+        options: [Windows, macOS, Linux]
+      - name: on_site
+        label: On site
+        type: boolean
     roles:
       - code: Dispatcher
         display_name: Dispatcher
