@@ -90,4 +90,29 @@ describe('WriteQueue on SQLite', () => {
     const rows = (await dataSource.query('SELECT id FROM items WHERE id >= 2000')) as Array<{ id: number }>;
     expect(rows.map((row) => row.id)).toEqual([2001]);
   });
+
+  it('retries a batch that SQLite aborted', async () => {
+    // RAISE(ROLLBACK) in a trigger ends the whole transaction, taking the other writes of the
+    // batch with it; they must be retried alone and stored, and only the culprit rejected.
+    await dataSource.query(
+      `CREATE TRIGGER abort_batch BEFORE INSERT ON items WHEN NEW.label = 'abort'
+       BEGIN SELECT RAISE(ROLLBACK, 'batch aborted'); END`,
+    );
+    try {
+      const writes = [3000, 3001, 3002].map((id) =>
+        queue.run((manager) =>
+          manager.query('INSERT INTO items (id, label) VALUES (?, ?)', [id, id === 3001 ? 'abort' : 'kept?']),
+        ),
+      );
+      const outcomes = await Promise.allSettled(writes);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const rows = (await dataSource.query('SELECT id FROM items WHERE id >= 3000 ORDER BY id')) as Array<{ id: number }>;
+      expect(rows.map((row) => row.id)).toEqual([3000, 3002]);
+    } finally {
+      await dataSource.query('DROP TRIGGER abort_batch');
+    }
+    await queue.run((manager) => manager.query('INSERT INTO items (id, label) VALUES (?, ?)', [3100, 'after']));
+    const after = (await dataSource.query('SELECT id FROM items WHERE id = 3100')) as unknown[];
+    expect(after).toHaveLength(1);
+  });
 });

@@ -75,34 +75,20 @@ export class WriteQueue {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       await this.begin(runner);
-    } catch (error) {
-      for (const write of batch) write.reject(error);
-      return;
-    }
-
-    for (const write of batch) {
-      const wait = performance.now() - write.enqueuedAt;
-      this.stats.lastWaitMs = wait;
-      this.onWait?.(wait);
-      await runner.query('SAVEPOINT masala_write');
-      try {
-        const value = await write.work(runner.manager);
-        await runner.query('RELEASE masala_write');
-        outcomes.push({ ok: true, value });
-      } catch (error) {
-        await runner.query('ROLLBACK TO masala_write');
-        await runner.query('RELEASE masala_write');
-        outcomes.push({ ok: false, error });
-      }
-    }
-
-    try {
+      for (const write of batch) outcomes.push(await this.runInSavepoint(runner, write));
       await runner.commitTransaction();
     } catch (error) {
-      this.logger.error({ message: 'Commit failed; rolling back the batch', error: String(error) });
-      await runner.rollbackTransaction().catch(() => undefined);
-      for (const write of batch) write.reject(error);
-      this.stats.failures += batch.length;
+      // The batch as a whole failed (BEGIN, a savepoint statement or COMMIT), for example because
+      // SQLite rolled the transaction back itself after an I/O error. Nothing of it is stored, so
+      // each write is retried alone: the innocent ones then commit and only the culprit fails.
+      this.logger.error({ message: 'Write batch failed and was rolled back', writes: batch.length, error: String(error) });
+      await this.abandon(runner);
+      if (batch.length > 1) {
+        for (const write of batch) await this.runBatch([write]);
+        return;
+      }
+      this.stats.failures += 1;
+      batch[0]!.reject(error);
       return;
     }
 
@@ -110,12 +96,41 @@ export class WriteQueue {
     batch.forEach((write, index) => {
       const outcome = outcomes[index]!;
       this.stats.writes += 1;
-      if (outcome.ok) write.resolve(outcome.value);
-      else {
+      if (outcome.ok) {
+        write.resolve(outcome.value);
+      } else {
         this.stats.failures += 1;
         write.reject(outcome.error);
       }
     });
+  }
+
+  /** Runs one write in its own savepoint; its failure rolls back only its own statements. */
+  private async runInSavepoint(
+    runner: QueryRunner,
+    write: PendingWrite,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+    const wait = performance.now() - write.enqueuedAt;
+    this.stats.lastWaitMs = wait;
+    this.onWait?.(wait);
+    await runner.query('SAVEPOINT masala_write');
+    try {
+      const value = await write.work(runner.manager);
+      await runner.query('RELEASE masala_write');
+      return { ok: true, value };
+    } catch (error) {
+      await runner.query('ROLLBACK TO masala_write');
+      await runner.query('RELEASE masala_write');
+      return { ok: false, error };
+    }
+  }
+
+  /** Rolls back whatever is left of a failed batch and resets the shared runner's state. */
+  private async abandon(runner: QueryRunner): Promise<void> {
+    const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+    await runner.query('ROLLBACK').catch(() => undefined);
+    state.isTransactionActive = false;
+    state.transactionDepth = 0;
   }
 
   /**
