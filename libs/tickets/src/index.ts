@@ -1,3 +1,5 @@
+import { CommentRevision } from './domain/comment-revision.entity.js';
+import { TicketComment } from './domain/comment.entity.js';
 import { Project } from './domain/project.entity.js';
 import { TicketTag } from './domain/ticket-tag.entity.js';
 import { Ticket } from './domain/ticket.entity.js';
@@ -5,6 +7,7 @@ import { CreateTickets1764806400200 } from './infrastructure/migrations/17648064
 import { ExtendTickets1764806400210 } from './infrastructure/migrations/1764806400210-extend-tickets.js';
 import { CreateProjects1764806400220 } from './infrastructure/migrations/1764806400220-create-projects.js';
 import { CreateTicketSearch1764806400230 } from './infrastructure/migrations/1764806400230-create-ticket-search.js';
+import { CreateComments1764806400240 } from './infrastructure/migrations/1764806400240-create-comments.js';
 import { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 import { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 import { CreateDomainConfigVersions1764806400250 } from './infrastructure/migrations/1764806400250-create-domain-config-versions.js';
@@ -32,12 +35,25 @@ export { Project } from './domain/project.entity.js';
 export { UpdateTicketCommand } from './commands/update-ticket/update-ticket.command.js';
 export { AssignTicketCommand } from './commands/assign-ticket/assign-ticket.command.js';
 export { DeleteTicketCommand } from './commands/delete-ticket/delete-ticket.command.js';
+export { AddCommentCommand } from './commands/add-comment/add-comment.command.js';
+export { EditCommentCommand } from './commands/edit-comment/edit-comment.command.js';
+export { TicketCommentedEvent, CommentEditedEvent } from './events/comment.events.js';
 export * from './configuration/index.js';
 
-export const TICKETS_ENTITIES = [Ticket, TicketTag, Project, DomainConfigVersion, DomainConfigActivation];
+export const TICKETS_ENTITIES = [
+  Ticket,
+  TicketTag,
+  Project,
+  TicketComment,
+  CommentRevision,
+  DomainConfigVersion,
+  DomainConfigActivation,
+];
 export const TICKETS_MIGRATIONS = [
   CreateTickets1764806400200,
   ExtendTickets1764806400210,
   CreateProjects1764806400220,
   CreateTicketSearch1764806400230,
-  CreateDomainConfigVersions1764806400250];
+  CreateComments1764806400240,
+  CreateDomainConfigVersions1764806400250,
+];

@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '#tenancy';
 import { DomainsController } from './api/domains.controller.js';
 import { TicketsController } from './api/tickets.controller.js';
+import { CommentsController } from './api/comments.controller.js';
+import { AddCommentHandler } from './commands/add-comment/add-comment.handler.js';
+import { EditCommentHandler } from './commands/edit-comment/edit-comment.handler.js';
+import { ListCommentRevisionsHandler } from './queries/list-comment-revisions/list-comment-revisions.handler.js';
+import { ListCommentsHandler } from './queries/list-comments/list-comments.handler.js';
 import { AssignTicketHandler } from './commands/assign-ticket/assign-ticket.handler.js';
 import { CreateTicketHandler } from './commands/create-ticket/create-ticket.handler.js';
 import { DeleteTicketHandler } from './commands/delete-ticket/delete-ticket.handler.js';
@@ -18,7 +23,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
 
 @Module({
   imports: [TenancyModule],
-  controllers: [TicketsController, DomainsController],
+  controllers: [TicketsController, CommentsController, DomainsController],
   providers: [
     DomainCatalog,
     ConfigVersionStore,
@@ -29,6 +34,10 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     UpdateTicketHandler,
     AssignTicketHandler,
     DeleteTicketHandler,
+    AddCommentHandler,
+    EditCommentHandler,
+    ListCommentsHandler,
+    ListCommentRevisionsHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

@@ -5,6 +5,10 @@ export class TicketsException extends MasalaException {
     return new TicketsException(ErrorCode.NotFound, 'Ticket not found');
   }
 
+  static commentNotFound(): TicketsException {
+    return new TicketsException(ErrorCode.NotFound, 'Comment not found');
+  }
+
   static domainNotFound(): TicketsException {
     return new TicketsException(ErrorCode.NotFound, 'Domain not found');
   }
