@@ -1,15 +1,43 @@
-import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LogLevel, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import type { MasalaSettings } from '#kernel';
-import { AppModule } from './app.module.js';
+import { ApiServerModule } from './api-server.module.js';
+import { OpenApiDocument } from './http/openapi.controller.js';
+import { RequestLifecycle } from './lifecycle/request-lifecycle.js';
+import { MasalaMetrics } from './metrics/masala-metrics.js';
 
 export const API_PREFIX = 'api/v1';
 
-/** JSON lines for machines; readable lines with colours when a person watches a terminal. */
-export function createLogger(): LoggerService {
-  const pretty = process.stdout.isTTY && process.env.MASALA_LOG_FORMAT !== 'json';
-  return new ConsoleLogger({ json: !pretty, colors: pretty, prefix: 'masala' });
+/** Routes served at the root instead of under API_PREFIX. */
+export const ROOT_ROUTES = ['health/live', 'health/ready', 'metrics', 'api/docs', 'api/docs-json', 'api/docs/:asset'];
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+type LogSettings = Pick<MasalaSettings, 'logFormat' | 'logLevel'>;
+
+/**
+ * The one logger of the API: JSON lines for machines, and readable coloured lines when
+ * `logFormat` is `auto` and standard output is a terminal (or when it is `text`).
+ */
+export function createLogger(
+  settings: LogSettings = { logFormat: 'auto', logLevel: 'log' },
+  stdout: { isTTY?: boolean } = process.stdout,
+): ConsoleLogger {
+  const text = settings.logFormat === 'text' || (settings.logFormat === 'auto' && stdout.isTTY === true);
+  const logLevels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(settings.logLevel) + 1);
+  return new ConsoleLogger({ json: !text, colors: text, prefix: 'masala', logLevels });
+}
+
+/**
+ * Creates the data folder readable by its owner only, because it holds the databases and the
+ * generated keys. An existing folder keeps its mode; `masala doctor` reports a loose one.
+ */
+export function prepareDataDir(dataDir: string): void {
+  const existed = statSync(dataDir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!existed) chmodSync(dataDir, 0o700);
 }
 
 /** Builds the HTTP application; used by `main.ts` and by the end-to-end tests. */
@@ -17,14 +45,24 @@ export async function createApp(
   settings: MasalaSettings,
   options: { logger?: LoggerService | false } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), {
-    bodyParser: false,
-    logger: options.logger ?? createLogger(),
-    abortOnError: false,
-  });
+  prepareDataDir(settings.dataDir);
+  const metrics = new MasalaMetrics({ tenantLabels: settings.metricsTenantLabels });
+  const lifecycle = new RequestLifecycle();
+  metrics.countInFlightWith(() => lifecycle.inFlight);
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiServerModule.forRoot(settings, { metrics, lifecycle }),
+    {
+      bodyParser: false,
+      logger: options.logger ?? createLogger(settings),
+      abortOnError: false,
+    },
+  );
+  // First in the Express stack, so that requests arriving during shutdown never reach a handler.
+  app.use(lifecycle.gate);
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustedProxies.length > 0 ? settings.trustedProxies : false);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
-  app.enableShutdownHooks();
+  app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
+  app.get(OpenApiDocument).attach(app);
   return app;
 }

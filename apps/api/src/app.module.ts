@@ -3,7 +3,14 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { AuditModule } from '#audit';
 import { IdentityModule } from '#identity';
-import { KernelModule, MasalaException, VALIDATOR_OPTIONS, toFieldErrors, type MasalaSettings } from '#kernel';
+import {
+  KernelModule,
+  MasalaException,
+  VALIDATOR_OPTIONS,
+  toFieldErrors,
+  type KernelOptions,
+  type MasalaSettings,
+} from '#kernel';
 import { TenancyModule } from '#tenancy';
 import { TicketsModule } from '#tickets';
 import { HealthController } from './health/health.controller.js';
@@ -14,11 +21,12 @@ import { MASALA_SCHEMA } from './schema.js';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(settings: MasalaSettings): DynamicModule {
+  /** `hooks.onWriteWait` receives the SQLite write-queue wait of every write, for metrics. */
+  static forRoot(settings: MasalaSettings, hooks: Pick<KernelOptions, 'onWriteWait'> = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        KernelModule.forRoot({ settings, schema: MASALA_SCHEMA }),
+        KernelModule.forRoot({ settings, schema: MASALA_SCHEMA, onWriteWait: hooks.onWriteWait }),
         TenancyModule,
         IdentityModule,
         AuditModule,

@@ -14,6 +14,8 @@ import { MASALA_SETTINGS, type MasalaSettings } from './settings/settings.js';
 export interface KernelOptions {
   settings: MasalaSettings;
   schema: SchemaDefinition;
+  /** Called with the milliseconds each write waited in a SQLite write queue, for metrics. */
+  onWriteWait?: (milliseconds: number) => void;
 }
 
 /** Settings, databases and the unit of work, shared by every context. */
@@ -31,7 +33,7 @@ export class KernelModule implements OnApplicationShutdown {
         {
           provide: DatabaseRouter,
           useFactory: async () => {
-            const router = new DatabaseRouter(options.settings, options.schema);
+            const router = new DatabaseRouter(options.settings, options.schema, options.onWriteWait);
             await router.start();
             return router;
           },

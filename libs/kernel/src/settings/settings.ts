@@ -30,6 +30,14 @@ export interface MasalaSettings {
   lockoutMinutes: number;
   trustedProxies: string[];
   metricsToken?: string;
+  /** When set, /metrics is served on this port only (on metricsHost), not on the API port. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** Maximum number of tenants that get their own label value in metrics; the rest share "other". */
+  metricsTenantLabels: number;
+  /** `auto` writes readable lines to a terminal and JSON lines otherwise. */
+  logFormat: 'auto' | 'json' | 'text';
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   environment: 'development' | 'production' | 'test';
   shutdownTimeoutMs: number;
   maxOpenTenantDatabases: number;
@@ -63,6 +71,8 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     }
     return value;
   };
+  const optionalInteger = (name: string, min: number, max: number): number | undefined =>
+    text(name) === undefined ? undefined : integer(name, min, min, max);
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = text(name);
     if (raw === undefined) return fallback;
@@ -147,12 +157,25 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     lockoutMinutes: integer('MASALA_LOCKOUT_MINUTES', 15, 1, 10080),
     trustedProxies: list('MASALA_TRUSTED_PROXIES'),
     metricsToken: text('MASALA_METRICS_TOKEN'),
+    metricsPort: optionalInteger('MASALA_METRICS_PORT', 1, 65535),
+    metricsHost: text('MASALA_METRICS_HOST') ?? '127.0.0.1',
+    metricsTenantLabels: integer('MASALA_METRICS_TENANT_LABELS', 20, 0, 1000),
+    logFormat: oneOf('MASALA_LOG_FORMAT', ['auto', 'json', 'text'], 'auto'),
+    logLevel: oneOf('MASALA_LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
     environment,
     shutdownTimeoutMs: integer('MASALA_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     maxOpenTenantDatabases: integer('MASALA_MAX_OPEN_TENANT_DATABASES', 64, 1, 100000),
     tenantDatabaseIdleMs: integer('MASALA_TENANT_DATABASE_IDLE_MS', 300000, 1000, 86400000),
     writeBatchMax: integer('MASALA_WRITE_BATCH_MAX', 64, 1, 10000),
   };
+
+  const metricsToken = settings.metricsToken;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    problems.push('MASALA_METRICS_TOKEN is too short: use at least 16 random characters');
+  }
+  if (settings.metricsPort !== undefined && settings.metricsPort === settings.port) {
+    problems.push(`MASALA_METRICS_PORT=${settings.metricsPort} is invalid: it must differ from PORT`);
+  }
 
   if (problems.length > 0) throw new InvalidSettingsError(problems);
   return settings;

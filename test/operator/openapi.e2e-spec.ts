@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject } from '@nestjs/swagger';
+import { PERMISSIONS } from '#kernel';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+interface RouterLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+const VERBS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
+
+/** Every route the Express router serves, as `<verb> <OpenAPI path>`, without the docs routes. */
+function servedRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
+  const routes = new Set<string>();
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    const methods = Object.keys(layer.route.methods).filter((method) => layer.route!.methods[method]);
+    // Nest binds middleware as routes for every method; a handler's route has exactly one.
+    if (methods.length !== 1) continue;
+    const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+    if (path.startsWith('/api/docs')) continue;
+    routes.add(`${methods[0]} ${path}`);
+  }
+  return [...routes].sort();
+}
+
+function operations(document: OpenAPIObject): Array<{ key: string; path: string; operation: OperationObject }> {
+  const result: Array<{ key: string; path: string; operation: OperationObject }> = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const verb of VERBS) {
+      const operation = item[verb];
+      if (operation) result.push({ key: `${verb} ${path}`, path, operation });
+    }
+  }
+  return result;
+}
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const response = await t.http.get('/api/docs-json').expect(200);
+    document = response.body as OpenAPIObject;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('passes swagger-parser validation', async () => {
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+    expect(document.openapi).toMatch(/^3\./);
+  });
+
+  it('lists every served route', () => {
+    const documented = new Set(operations(document).map((entry) => entry.key));
+    const served = servedRoutes(t);
+    expect(served.length).toBeGreaterThan(10);
+    expect(served.filter((route) => !documented.has(route))).toEqual([]);
+  });
+
+  it('names the permission of every operation', () => {
+    const allowed = new Set<string>([...PERMISSIONS, 'public', 'authenticated']);
+    for (const { key, operation } of operations(document)) {
+      const permission = (operation as { 'x-permission'?: string })['x-permission'];
+      expect({ key, permission, allowed: allowed.has(permission ?? '') }).toEqual({ key, permission, allowed: true });
+      expect(operation.description ?? '').not.toBe('');
+    }
+    const create = document.paths['/api/v1/tickets']!.post!;
+    expect((create as { 'x-permission'?: string })['x-permission']).toBe('tickets.create');
+    expect(create.description).toContain('`tickets.create`');
+  });
+
+  it('declares bearer and API key security schemes', () => {
+    expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components?.securitySchemes?.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    expect(document.paths['/api/v1/me']!.get!.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(document.paths['/api/v1/auth/login']!.post!.security).toEqual([]);
+  });
+
+  it('adds the tenant header to every /api/v1 operation', () => {
+    for (const { key, path, operation } of operations(document)) {
+      const refs = (operation.parameters ?? []).map((parameter) => (parameter as ReferenceObject).$ref);
+      const expected = path.startsWith('/api/v1/');
+      expect({ key, tenantHeader: refs.includes('#/components/parameters/TenantId') }).toEqual({ key, tenantHeader: expected });
+    }
+    const header = document.components?.parameters?.TenantId as ParameterObject;
+    expect(header).toMatchObject({ name: 'X-Tenant-ID', in: 'header' });
+  });
+
+  it('describes errors as problem+json', () => {
+    const problem = document.components?.schemas?.Problem as { required?: string[] };
+    expect(problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'errors']));
+    const badRequest = document.components?.responses?.BadRequest as { content: Record<string, unknown> };
+    expect(Object.keys(badRequest.content)).toEqual(['application/problem+json']);
+    const get = document.paths['/api/v1/tickets/{id}']!.get!;
+    expect(get.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });
+    expect(get.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
+    expect(get.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
+    expect(get.responses.default).toEqual({ $ref: '#/components/responses/Unexpected' });
+  });
+
+  it('derives request schemas from validators', () => {
+    const dto = document.components?.schemas?.CreateTicketDto as {
+      required: string[];
+      properties: Record<string, { type?: string; maxLength?: number; format?: string }>;
+    };
+    expect(dto.required).toEqual(expect.arrayContaining(['title', 'description']));
+    expect(dto.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 500 });
+    expect(dto.properties.assigneeId).toMatchObject({ type: 'string', format: 'uuid' });
+    const list = document.paths['/api/v1/tickets']!.get!.parameters as ParameterObject[];
+    const limit = list.find((parameter) => parameter.name === 'limit');
+    expect(limit).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', maximum: 100, minimum: 1 } });
+  });
+
+  it('gives examples and response schemas', () => {
+    const body = document.paths['/api/v1/tickets']!.post!.requestBody as { content: Record<string, { example?: unknown }> };
+    expect(body.content['application/json']!.example).toMatchObject({ title: 'VPN down' });
+    const created = document.paths['/api/v1/tickets']!.post!.responses['201'] as { content: Record<string, { schema: unknown }> };
+    expect(created.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Ticket' });
+    const login = document.paths['/api/v1/auth/login']!.post!;
+    expect(login.requestBody).toBeDefined();
+  });
+
+  it('serves Swagger UI and its assets', async () => {
+    const page = await t.http.get('/api/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('swagger-ui-bundle.js');
+    expect(page.headers['x-correlation-id']).toBeDefined();
+    const bundle = await t.http.get('/api/docs/swagger-ui-bundle.js').expect(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
+    const init = await t.http.get('/api/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('/api/docs-json');
+    const missing = await t.http.get('/api/docs/package.json').expect(404);
+    expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+});
