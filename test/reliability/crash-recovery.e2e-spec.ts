@@ -84,7 +84,7 @@ describe('crash recovery under SIGKILL', () => {
         const stored = new Set(database.prepare('SELECT id FROM tickets').pluck().all() as string[]);
         const lost = [...acknowledged].filter((id) => !stored.has(id));
         expect(lost).toEqual([]);
-        for (const [tenantId, result] of verifyAuditChains(database)) {
+        for (const [tenantId, result] of verifyAuditChains(database, dataDir)) {
           expect({ tenantId, ...result }).toEqual({ tenantId, valid: true, entries: result.entries });
         }
       } finally {

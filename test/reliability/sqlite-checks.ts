@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { ChainVerifier, type AuditLogEntry, type ChainVerification } from '#audit';
+import { FieldEncryption, isEncryptedEnvelope } from '#kernel';
 
 interface RawAuditRow {
   tenant_id: string;
@@ -32,22 +34,37 @@ export function integrityCheck(database: Database.Database): string {
   return (database.pragma('integrity_check', { simple: true }) as string) ?? 'no result';
 }
 
-/** Recomputes each tenant's audit hash chain straight from the rows on disk. */
-export function verifyAuditChains(database: Database.Database): Map<string, ChainVerification> {
+/**
+ * Recomputes each tenant's audit hash chain straight from the rows on disk. The encrypted change
+ * values are decrypted with the key store and generated master key of `dataDir`.
+ */
+export function verifyAuditChains(database: Database.Database, dataDir: string): Map<string, ChainVerification> {
+  const encryption = FieldEncryption.open({ keyStoreDir: join(dataDir, 'keys'), dataDir });
   const tenants = database.prepare('SELECT DISTINCT tenant_id FROM audit_log_entries').pluck().all() as string[];
   const results = new Map<string, ChainVerification>();
-  for (const tenantId of tenants) {
-    const verifier = new ChainVerifier();
-    const rows = database
-      .prepare('SELECT * FROM audit_log_entries WHERE tenant_id = ? ORDER BY sequence')
-      .iterate(tenantId) as IterableIterator<RawAuditRow>;
-    for (const row of rows) verifier.add(toEntry(row));
-    results.set(tenantId, verifier.result());
+  try {
+    for (const tenantId of tenants) {
+      const verifier = new ChainVerifier();
+      const rows = database
+        .prepare('SELECT * FROM audit_log_entries WHERE tenant_id = ? ORDER BY sequence')
+        .iterate(tenantId) as IterableIterator<RawAuditRow>;
+      for (const row of rows) verifier.add(toEntry(row, encryption));
+      results.set(tenantId, verifier.result());
+    }
+  } finally {
+    encryption.close();
   }
   return results;
 }
 
-function toEntry(row: RawAuditRow): AuditLogEntry {
+/** Parses a stored JSON column, decrypting it first when it holds an envelope. */
+function readJsonColumn(text: string | null, context: string, encryption: FieldEncryption): unknown {
+  if (text === null) return null;
+  const stored = JSON.parse(text) as unknown;
+  return isEncryptedEnvelope(stored) ? JSON.parse(encryption.decrypt(stored, context)) : stored;
+}
+
+function toEntry(row: RawAuditRow, encryption: FieldEncryption): AuditLogEntry {
   return {
     tenantId: row.tenant_id,
     id: row.id,
@@ -57,8 +74,8 @@ function toEntry(row: RawAuditRow): AuditLogEntry {
     action: row.action,
     entityType: row.entity_type,
     entityId: row.entity_id,
-    oldValues: row.old_values === null ? null : JSON.parse(row.old_values),
-    newValues: row.new_values === null ? null : JSON.parse(row.new_values),
+    oldValues: readJsonColumn(row.old_values, 'audit_log_entries.old_values', encryption),
+    newValues: readJsonColumn(row.new_values, 'audit_log_entries.new_values', encryption),
     subjectIds: JSON.parse(row.subject_ids),
     ip: row.ip,
     userAgent: row.user_agent,

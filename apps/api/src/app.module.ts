@@ -13,6 +13,7 @@ import {
 } from '#kernel';
 import { TenancyModule } from '#tenancy';
 import { TicketsModule } from '#tickets';
+import { EncryptionWiring } from './data-protection/encryption-wiring.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonBodyMiddleware } from './http/json-body.middleware.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -34,6 +35,7 @@ export class AppModule implements NestModule {
       ],
       controllers: [HealthController],
       providers: [
+        EncryptionWiring,
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
           provide: APP_PIPE,

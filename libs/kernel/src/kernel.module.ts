@@ -6,6 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { FieldEncryption } from './crypto/field-encryption.js';
+import { fieldEncryptionProvider } from './crypto/field-encryption.provider.js';
 import { DatabaseRouter } from './database/database-router.js';
 import type { SchemaDefinition } from './database/sqlite-data-source.js';
 import { TenantDatabase } from './database/tenant-database.js';
@@ -22,7 +24,10 @@ export interface KernelOptions {
 @Global()
 @Module({})
 export class KernelModule implements OnApplicationShutdown {
-  constructor(@Inject(DatabaseRouter) private readonly router: DatabaseRouter) {}
+  constructor(
+    @Inject(DatabaseRouter) private readonly router: DatabaseRouter,
+    @Inject(FieldEncryption) private readonly encryption: FieldEncryption,
+  ) {}
 
   static forRoot(options: KernelOptions): DynamicModule {
     return {
@@ -34,17 +39,20 @@ export class KernelModule implements OnApplicationShutdown {
           provide: DatabaseRouter,
           useFactory: async () => {
             const router = new DatabaseRouter(options.settings, options.schema, options.onWriteWait);
+            router.setJurisdictionFolders(options.settings.jurisdictionFolders);
             await router.start();
             return router;
           },
         },
+        fieldEncryptionProvider(options.settings),
         TenantDatabase,
       ],
-      exports: [MASALA_SETTINGS, DatabaseRouter, TenantDatabase, CqrsModule],
+      exports: [MASALA_SETTINGS, DatabaseRouter, TenantDatabase, FieldEncryption, CqrsModule],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.router.stop();
+    this.encryption.close();
   }
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { encryptedJson } from '#kernel';
 
 /**
  * One recorded change. Entries of a tenant form a hash chain in `sequence` order: `hash` covers
@@ -36,10 +37,11 @@ export class AuditLogEntry {
   @Column({ type: 'varchar', length: 64 })
   entityId: string;
 
-  @Column({ type: 'simple-json', nullable: true })
+  /** Encrypted at rest; the hash covers the decrypted values, so rotation keeps the chain valid. */
+  @Column({ type: 'simple-json', nullable: true, transformer: encryptedJson('audit_log_entries.old_values') })
   oldValues: Record<string, unknown> | null;
 
-  @Column({ type: 'simple-json', nullable: true })
+  @Column({ type: 'simple-json', nullable: true, transformer: encryptedJson('audit_log_entries.new_values') })
   newValues: Record<string, unknown> | null;
 
   /** Users the entry is about, for export and erasure. */

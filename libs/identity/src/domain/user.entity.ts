@@ -5,7 +5,7 @@ import {
   PrimaryColumn,
   VersionColumn,
 } from 'typeorm';
-import { CreatedAtColumn, UpdatedAtColumn, TimestampColumn } from '#kernel';
+import { CreatedAtColumn, UpdatedAtColumn, TimestampColumn, encryptedText } from '#kernel';
 
 export type UserStatus = 'active' | 'invited' | 'disabled' | 'erased';
 
@@ -19,14 +19,14 @@ export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', transformer: encryptedText('users.email') })
   email: string;
 
   /** Exact-match key for the e-mail address, so login never needs to read the stored address. */
   @Column({ type: 'varchar', length: 128 })
   emailLookup: string;
 
-  @Column({ type: 'text', default: '' })
+  @Column({ type: 'text', default: '', transformer: encryptedText('users.display_name') })
   displayName: string;
 
   @Column({ type: 'text', nullable: true })

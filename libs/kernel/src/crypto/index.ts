@@ -32,3 +32,19 @@ export {
   type BlindIndexNormalization,
   type BlindIndexOptions,
 } from './blind-index.js';
+export {
+  ERASED_VALUE,
+  FieldEncryption,
+  type FieldEncryptionOptions,
+  type JurisdictionResolver,
+  type SensitiveFieldResolver,
+} from './field-encryption.js';
+export {
+  EncryptedColumnTransformer,
+  encryptedJson,
+  encryptedJsonFields,
+  encryptedText,
+  fieldContext,
+  type EncryptedColumnFormat,
+} from './encrypted-column.js';
+export { fieldEncryptionProvider } from './field-encryption.provider.js';

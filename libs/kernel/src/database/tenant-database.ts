@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { RequestContext, type RequestContextState } from '../context/request-context.js';
 import { UnitOfWork, type TransactionalEventListener } from '../events/unit-of-work.js';
 import type { DomainEvent } from '../events/domain-event.js';
+import { FieldEncryption } from '../crypto/field-encryption.js';
 import { DatabaseRouter } from './database-router.js';
 
 export class TenantMismatchError extends Error {
@@ -24,6 +25,7 @@ export class TenantDatabase {
   constructor(
     readonly router: DatabaseRouter,
     private readonly eventBus: EventBus,
+    private readonly encryption: FieldEncryption,
   ) {}
 
   registerListener(listener: TransactionalEventListener): void {
@@ -32,6 +34,7 @@ export class TenantDatabase {
 
   async write<T>(tenantId: string, work: (unitOfWork: UnitOfWork) => Promise<T>): Promise<T> {
     const context = this.contextFor(tenantId);
+    await this.encryption.prepareTenant(tenantId);
     const { result, events } = await this.router.withTenantStore(tenantId, (store) =>
       store.write(tenantId, (manager) =>
         RequestContext.run(context, async () => {
@@ -47,6 +50,7 @@ export class TenantDatabase {
 
   async read<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const context = this.contextFor(tenantId);
+    await this.encryption.prepareTenant(tenantId);
     return this.router.withTenantStore(tenantId, (store) =>
       RequestContext.run(context, () => store.read(tenantId, work)),
     );

@@ -1,10 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
+import { loadDataProtectionSettings, type DataProtectionSettings } from './data-protection-settings.js';
 
 export type TenancyMode = 'shared' | 'isolated' | 'database';
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
 /** Validated settings read once from the environment at start-up. */
-export interface MasalaSettings {
+export interface MasalaSettings extends DataProtectionSettings {
   port: number;
   dataDir: string;
   configPath: string;
@@ -166,6 +167,7 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     shutdownTimeoutMs: integer('MASALA_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     maxOpenTenantDatabases: integer('MASALA_MAX_OPEN_TENANT_DATABASES', 64, 1, 100000),
     tenantDatabaseIdleMs: integer('MASALA_TENANT_DATABASE_IDLE_MS', 300000, 1000, 86400000),
+    ...loadDataProtectionSettings(env, cwd, dataDir, problems),
     writeBatchMax: integer('MASALA_WRITE_BATCH_MAX', 64, 1, 10000),
   };
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { CreatedAtColumn, UpdatedAtColumn, TimestampColumn } from '#kernel';
+import { CreatedAtColumn, UpdatedAtColumn, TimestampColumn, encryptedJsonFields, encryptedText } from '#kernel';
 
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
@@ -42,7 +42,7 @@ export class Ticket {
   @Column({ type: 'text' })
   title: string;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', transformer: encryptedText('tickets.description') })
   description: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -51,7 +51,8 @@ export class Ticket {
   @Column({ type: 'integer' })
   priorityRank: number;
 
-  @Column({ type: 'simple-json' })
+  /** Values of the custom fields that the domain configuration marks `sensitive` are encrypted. */
+  @Column({ type: 'simple-json', transformer: encryptedJsonFields('tickets.custom_fields') })
   customFields: Record<string, unknown>;
 
   @Column({ type: 'varchar', length: 36 })
