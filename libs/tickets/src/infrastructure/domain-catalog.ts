@@ -158,7 +158,9 @@ export class DomainCatalog
 
   /**
    * Reads every configuration file now and activates the valid changes, as the watcher does.
-   * Resolves once new versions are stored and active; their audit entries follow, see settled().
+   * Resolves once the files as they were at the call are applied and the new versions stored.
+   * A watcher reload queued just before may have applied them already, and then `activated`
+   * is empty. The audit entries are written afterwards, see settled().
    */
   reloadNow(): Promise<ReloadResult> {
     const run = this.reloading.then(() => this.reload());
