@@ -6,11 +6,13 @@ import {
   MasalaException,
   RequestContext,
   TenantDatabase,
+  type FieldError,
   type MasalaSettings,
 } from '#kernel';
 import { Tenant } from '../../domain/tenant.entity.js';
 import { TenancyException } from '../../domain/tenancy.exception.js';
 import { validateTenantInput } from '../../domain/tenant-rules.js';
+import { validateTenantSettings } from '../../domain/tenant-settings.js';
 import { TenantCreatedEvent } from '../../events/tenant-created.event.js';
 import { TenantRegistry } from '../../infrastructure/tenant-registry.js';
 import { CreateTenantCommand } from './create-tenant.command.js';
@@ -41,7 +43,11 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand>
       createdAt: now,
       updatedAt: now,
     });
-    const errors = validateTenantInput(tenant);
+    const errors = [
+      ...validateTenantInput(tenant),
+      ...this.validateStorage(tenant.storage),
+      ...validateTenantSettings(tenant.settings as Record<string, unknown>),
+    ];
     if (errors.length > 0) throw MasalaException.validation(errors);
     if (this.settings.tenancy === 'isolated' && tenant.slug !== this.settings.isolatedTenant) {
       throw MasalaException.validation([
@@ -68,5 +74,21 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand>
     );
     this.logger.log({ message: 'Tenant created', tenantId: tenant.id, storage: tenant.storage });
     return tenant;
+  }
+
+  private validateStorage(storage: string): FieldError[] {
+    if (storage !== 'shared' && storage !== 'dedicated') {
+      return [{ field: 'storage', rule: 'enum', message: `storage "${storage}" is invalid: use shared or dedicated` }];
+    }
+    if (storage === 'dedicated' && this.settings.databaseUrl) {
+      return [
+        {
+          field: 'storage',
+          rule: 'dedicated',
+          message: 'dedicated storage is one SQLite file per tenant and is not available with DATABASE_URL (PostgreSQL)',
+        },
+      ];
+    }
+    return [];
   }
 }
