@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { availableDeployments, startDeployment, type RunningDeployment } from '../tenancy/support/deployments.js';
 
 type TicketBody = { id: string; status: string; version: number };
 
-describe('walking skeleton: two tenants on one SQLite database', () => {
-  let t: TestApp;
+// The same suite runs in every deployment: shared, isolated (one instance per tenant), database
+// (one SQLite file per tenant) and, where it is installed, PostgreSQL with row-level security.
+const deployments = await availableDeployments('walking skeleton');
+
+describe.each(deployments)('walking skeleton: $label', (deployment) => {
+  let d: RunningDeployment;
   let acmeToken: string;
   let globexToken: string;
   let acmeAdminToken: string;
@@ -12,20 +16,18 @@ describe('walking skeleton: two tenants on one SQLite database', () => {
   let globexTicket: TicketBody;
 
   const asAcme = (method: 'get' | 'post', path: string) =>
-    t.http[method](path).set('X-Tenant-ID', 'acme').set('Authorization', `Bearer ${acmeToken}`);
+    d.http('acme')[method](path).set('X-Tenant-ID', 'acme').set('Authorization', `Bearer ${acmeToken}`);
   const asGlobex = (method: 'get' | 'post', path: string) =>
-    t.http[method](path).set('X-Tenant-ID', 'globex').set('Authorization', `Bearer ${globexToken}`);
+    d.http('globex')[method](path).set('X-Tenant-ID', 'globex').set('Authorization', `Bearer ${globexToken}`);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    const acme = await t.createTenant('acme');
-    const globex = await t.createTenant('globex', { jurisdiction: 'NL' });
-    await t.createUser(acme, 'agent@acme.test', ['Employee']);
-    await t.createUser(globex, 'agent@globex.test', ['Employee']);
-    await t.createUser(acme, 'admin@acme.test', ['Admin']);
-    acmeAdminToken = await t.login('acme', 'admin@acme.test');
-    acmeToken = await t.login('acme', 'agent@acme.test');
-    globexToken = await t.login('globex', 'agent@globex.test');
+    d = await startDeployment(deployment, ['acme', { slug: 'globex', jurisdiction: 'NL' }]);
+    await d.createUser('acme', 'agent@acme.test', ['Employee']);
+    await d.createUser('globex', 'agent@globex.test', ['Employee']);
+    await d.createUser('acme', 'admin@acme.test', ['Admin']);
+    acmeAdminToken = await d.login('acme', 'admin@acme.test');
+    acmeToken = await d.login('acme', 'agent@acme.test');
+    globexToken = await d.login('globex', 'agent@globex.test');
 
     const created = await asAcme('post', '/api/v1/tickets')
       .send({ title: 'VPN down', description: 'Cannot reach the VPN', customFields: { urgency: 'High' } })
@@ -35,10 +37,10 @@ describe('walking skeleton: two tenants on one SQLite database', () => {
       .send({ title: 'Printer jam', description: 'Floor 2', customFields: { urgency: 'Low' } })
       .expect(201);
     globexTicket = other.body as TicketBody;
-  });
+  }, 120_000);
 
   afterAll(async () => {
-    await t.close();
+    await d?.close();
   });
 
   it('creates a ticket in the first workflow state', () => {
@@ -75,7 +77,8 @@ describe('walking skeleton: two tenants on one SQLite database', () => {
   });
 
   it('rejects a token of another tenant with 401', async () => {
-    await t.http
+    await d
+      .http('globex')
       .get('/api/v1/tickets')
       .set('X-Tenant-ID', 'globex')
       .set('Authorization', `Bearer ${acmeToken}`)
@@ -83,12 +86,12 @@ describe('walking skeleton: two tenants on one SQLite database', () => {
   });
 
   it('rejects an unknown tenant with 404', async () => {
-    const response = await t.http.get('/api/v1/tickets').set('X-Tenant-ID', 'nobody').expect(404);
+    const response = await d.http('acme').get('/api/v1/tickets').set('X-Tenant-ID', 'nobody').expect(404);
     expect(response.headers['content-type']).toContain('application/problem+json');
   });
 
   it('requires a token on tenant routes', async () => {
-    await t.http.get('/api/v1/tickets').set('X-Tenant-ID', 'acme').expect(401);
+    await d.http('acme').get('/api/v1/tickets').set('X-Tenant-ID', 'acme').expect(401);
   });
 
   it('rejects a disallowed transition with the allowed states', async () => {
@@ -106,7 +109,8 @@ describe('walking skeleton: two tenants on one SQLite database', () => {
   });
 
   it('records an audit entry for each change', async () => {
-    const response = await t.http
+    const response = await d
+      .http('acme')
       .get(`/api/v1/audit?entityId=${acmeTicket.id}&order=asc`)
       .set('X-Tenant-ID', 'acme')
       .set('Authorization', `Bearer ${acmeAdminToken}`);
@@ -156,12 +160,12 @@ describe('walking skeleton: two tenants on one SQLite database', () => {
   });
 
   it('echoes the correlation id', async () => {
-    const response = await t.http.get('/health/live').set('X-Correlation-Id', 'abc-123').expect(200);
+    const response = await d.http('acme').get('/health/live').set('X-Correlation-Id', 'abc-123').expect(200);
     expect(response.headers['x-correlation-id']).toBe('abc-123');
   });
 
   it('reports readiness with database and configuration', async () => {
-    const response = await t.http.get('/health/ready').expect(200);
+    const response = await d.http('acme').get('/health/ready').expect(200);
     expect(response.body.checks.database).toBe('ok');
     expect(response.body.checks.configuration.domains).toBe(4);
   });
