@@ -2,7 +2,7 @@ import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, typ
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { AuditModule } from '#audit';
-import { IdentityModule } from '#identity';
+import { IdentityModule, type MailPort } from '#identity';
 import {
   KernelModule,
   MasalaException,
@@ -22,14 +22,20 @@ import { MASALA_SCHEMA } from './schema.js';
 
 @Module({})
 export class AppModule implements NestModule {
-  /** `hooks.onWriteWait` receives the SQLite write-queue wait of every write, for metrics. */
-  static forRoot(settings: MasalaSettings, hooks: Pick<KernelOptions, 'onWriteWait'> = {}): DynamicModule {
+  /**
+   * `hooks.onWriteWait` receives the SQLite write-queue wait of every write, for metrics;
+   * `hooks.mail` replaces the log adapter that identity's e-mail goes to by default.
+   */
+  static forRoot(
+    settings: MasalaSettings,
+    hooks: Pick<KernelOptions, 'onWriteWait'> & { mail?: MailPort } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         KernelModule.forRoot({ settings, schema: MASALA_SCHEMA, onWriteWait: hooks.onWriteWait }),
         TenancyModule,
-        IdentityModule,
+        IdentityModule.register({ mail: hooks.mail }),
         AuditModule,
         TicketsModule,
       ],

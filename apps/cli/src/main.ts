@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InvalidSettingsError, MasalaException } from '#kernel';
 import { DomainConfigurationError } from '#tickets';
 import { CliError } from './cli-context.js';
+import { registerAuditCommands } from './commands/audit.commands.js';
 import { registerTenantCommands } from './commands/tenant.commands.js';
 import { registerUserCommands } from './commands/user.commands.js';
 
@@ -25,6 +26,7 @@ const program = new Command('masala')
   .exitOverride();
 registerTenantCommands(program);
 registerUserCommands(program);
+registerAuditCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);

@@ -1,5 +1,6 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { AccessDenialRecorder } from '#audit';
 import {
   CrossTenantAccessError,
   ErrorCode,
@@ -96,10 +97,14 @@ export function problem(
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(@Optional() private readonly denials?: AccessDenialRecorder) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const { document, headers } = this.toProblem(exception, request);
+    // Denied requests (403, cross-tenant, lookup misses) go to the audit trail before the answer.
+    await this.denials?.recordIfDenied(exception, document.status, request);
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.status(document.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(document));

@@ -4,7 +4,8 @@ import { encryptedJson } from '#kernel';
 /**
  * One recorded change. Entries of a tenant form a hash chain in `sequence` order: `hash` covers
  * the entry's content and `previousHash`, so an edited or removed entry breaks verification.
- * The table is append-only; the database refuses UPDATE and DELETE outside erasure.
+ * The table is append-only: the database refuses UPDATE and DELETE unless the transaction holds
+ * a rewrite permit, which only erasure (AuditSubjectRedactor) and archiving take.
  */
 @Entity({ name: 'audit_log_entries' })
 @Index('audit_tenant_sequence', ['tenantId', 'sequence'], { unique: true })
@@ -12,6 +13,7 @@ import { encryptedJson } from '#kernel';
 @Index('audit_tenant_actor', ['tenantId', 'actorId', 'sequence'])
 @Index('audit_tenant_action', ['tenantId', 'action', 'sequence'])
 @Index('audit_tenant_created', ['tenantId', 'createdAt', 'sequence'])
+@Index('audit_tenant_parent', ['tenantId', 'parentEntityType', 'parentEntityId', 'sequence'])
 export class AuditLogEntry {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   tenantId: string;
@@ -38,6 +40,13 @@ export class AuditLogEntry {
   entityId: string;
 
   /** Encrypted at rest; the hash covers the decrypted values, so rotation keeps the chain valid. */
+  /** The entity this one belongs to, such as the ticket of a comment; null when none. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  parentEntityType: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  parentEntityId: string | null;
+
   @Column({ type: 'simple-json', nullable: true, transformer: encryptedJson('audit_log_entries.old_values') })
   oldValues: Record<string, unknown> | null;
 
@@ -47,6 +56,10 @@ export class AuditLogEntry {
   /** Users the entry is about, for export and erasure. */
   @Column({ type: 'simple-json' })
   subjectIds: string[];
+
+  /** Keys of `oldValues` and `newValues` that contain personal data, which erasure rewrites. */
+  @Column({ type: 'simple-json' })
+  personalFields: string[];
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { QueryDeepPartialEntity } from 'typeorm';
+import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import {
   RequestContext,
   TenantDatabase,
@@ -8,11 +8,19 @@ import {
   type UnitOfWork,
 } from '#kernel';
 import { GENESIS_HASH, hashEntry } from '../domain/audit-chain.js';
+import { AuditCheckpoint } from '../domain/audit-checkpoint.entity.js';
 import { AuditLogEntry } from '../domain/audit-log-entry.entity.js';
 import { toAuditValues } from '../domain/redact-secrets.js';
+import { lockChain } from './rewrite-permit.js';
 
 /** Observers of every audit entry written, such as the metrics counter; called after the insert. */
 export type AuditWriteObserver = (entry: AuditLogEntry) => void;
+
+interface ChainHead {
+  sequence: number;
+  hash: string;
+  createdAt: string | null;
+}
 
 /**
  * The audit context's handler of domain events. It runs inside the transaction of the change,
@@ -34,41 +42,86 @@ export class AuditRecorder implements TransactionalEventListener, OnModuleInit {
 
   async handleWithinTransaction(event: DomainEvent, unitOfWork: UnitOfWork): Promise<void> {
     const manager = unitOfWork.manager;
-    if (manager.connection.driver.options.type === 'postgres') {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${event.tenantId}`]);
-    }
-    const previous = await manager
-      .getRepository(AuditLogEntry)
-      .createQueryBuilder('entry')
-      .select(['entry.sequence', 'entry.hash'])
-      .where('entry.tenantId = :tenantId', { tenantId: event.tenantId })
-      .orderBy('entry.sequence', 'DESC')
-      .limit(1)
-      .getOne();
+    await lockChain(manager, event.tenantId);
+    const head = await chainHead(manager, event.tenantId);
+
+    // Timestamps never decrease along the chain, so a time range is a contiguous run of
+    // sequences and an export of it can be verified on its own.
+    const occurredAt = event.occurredAt.toISOString();
+    const createdAt = head.createdAt && head.createdAt > occurredAt ? head.createdAt : occurredAt;
 
     const context = RequestContext.find();
     const entry = new AuditLogEntry();
     Object.assign(entry, {
       tenantId: event.tenantId,
       id: crypto.randomUUID(),
-      sequence: (previous?.sequence ?? 0) + 1,
+      sequence: head.sequence + 1,
       actorType: event.actor.type,
       actorId: event.actor.id,
       action: event.action,
       entityType: event.entityType,
       entityId: event.entityId,
+      ...parentOf(event),
       oldValues: toAuditValues(event.changes.old),
       newValues: toAuditValues(event.changes.new),
-      subjectIds: [...(event.meta.subjectIds ?? [])],
+      subjectIds: [...new Set(event.meta.subjectIds ?? [])],
+      personalFields: [...new Set(event.meta.personalFields ?? [])].sort(),
       ip: context?.ip ?? null,
       userAgent: context?.userAgent?.slice(0, 512) ?? null,
       correlationId: context?.correlationId ?? 'none',
       configVersion: event.meta.configVersion ?? null,
-      createdAt: event.occurredAt.toISOString(),
-      previousHash: previous?.hash ?? GENESIS_HASH,
+      createdAt,
+      previousHash: head.hash,
     });
     entry.hash = hashEntry(entry);
     await manager.insert(AuditLogEntry, entry as QueryDeepPartialEntity<AuditLogEntry>);
     for (const observer of this.observers) observer(entry);
   }
+}
+
+/**
+ * The entity an event's entity belongs to: `meta.parent`, or else the ticket named by a string
+ * `ticketId` in the new or old values of an event about something other than a ticket.
+ */
+function parentOf(event: DomainEvent): { parentEntityType: string | null; parentEntityId: string | null } {
+  if (event.meta.parent) {
+    return { parentEntityType: event.meta.parent.entityType, parentEntityId: event.meta.parent.entityId };
+  }
+  const ticketId = event.changes.new?.ticketId ?? event.changes.old?.ticketId;
+  if (event.entityType !== 'ticket' && typeof ticketId === 'string' && ticketId.length <= 64) {
+    return { parentEntityType: 'ticket', parentEntityId: ticketId };
+  }
+  return { parentEntityType: null, parentEntityId: null };
+}
+
+/**
+ * The last entry of a tenant's chain. When archiving has emptied the live table, the chain
+ * continues from the latest archive checkpoint instead of starting again at genesis.
+ */
+export async function chainHead(manager: EntityManager, tenantId: string): Promise<ChainHead> {
+  const last = await manager
+    .getRepository(AuditLogEntry)
+    .createQueryBuilder('entry')
+    .select(['entry.sequence', 'entry.hash', 'entry.createdAt'])
+    .where('entry.tenantId = :tenantId', { tenantId })
+    .orderBy('entry.sequence', 'DESC')
+    .limit(1)
+    .getOne();
+  if (last) return { sequence: last.sequence, hash: last.hash, createdAt: last.createdAt };
+
+  const checkpoint = await latestArchiveCheckpoint(manager, tenantId);
+  if (checkpoint) {
+    return { sequence: checkpoint.lastSequence, hash: checkpoint.previousHashAfter, createdAt: null };
+  }
+  return { sequence: 0, hash: GENESIS_HASH, createdAt: null };
+}
+
+export function latestArchiveCheckpoint(manager: EntityManager, tenantId: string): Promise<AuditCheckpoint | null> {
+  return manager
+    .getRepository(AuditCheckpoint)
+    .createQueryBuilder('checkpoint')
+    .where('checkpoint.tenantId = :tenantId AND checkpoint.kind = :kind', { tenantId, kind: 'archive' })
+    .orderBy('checkpoint.lastSequence', 'DESC')
+    .limit(1)
+    .getOne();
 }

@@ -26,6 +26,11 @@ export abstract class DomainEvent {
       subjectIds?: readonly string[];
       /** Field names within `changes` that contain personal data. */
       personalFields?: readonly string[];
+      /**
+       * The entity this one belongs to, such as the ticket of a comment, so the entry appears in
+       * that entity's history. Without it, a string `ticketId` in the values names the ticket.
+       */
+      parent?: { entityType: string; entityId: string };
     } = {},
   ) {}
 }

@@ -1,7 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { TenantDatabase, decodeCursor, encodeCursor, type Page } from '#kernel';
+import { TenantDatabase, type Page } from '#kernel';
 import { AuditLogEntry } from '../../domain/audit-log-entry.entity.js';
+import { decodeSequenceCursor, encodeSequenceCursor } from '../../domain/sequence-cursor.js';
 import { toAuditEntryView, type AuditEntryView } from '../../domain/audit-entry.view.js';
+import { likePattern } from '../../infrastructure/like-pattern.js';
 import { ListAuditEntriesQuery } from './list-audit-entries.query.js';
 
 @QueryHandler(ListAuditEntriesQuery)
@@ -10,7 +12,7 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
 
   async execute(query: ListAuditEntriesQuery): Promise<Page<AuditEntryView>> {
     const { tenantId, filters, limit, order } = query;
-    const cursor = decodeCursor(query.cursor);
+    const after = decodeSequenceCursor(query.cursor);
 
     const rows = await this.database.read(tenantId, (manager) => {
       const builder = manager
@@ -22,16 +24,14 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
       if (filters.actorId) builder.andWhere('entry.actorId = :actorId', filters);
       if (filters.action) builder.andWhere('entry.action = :action', filters);
       if (filters.subjectId) {
-        builder.andWhere('entry.subjectIds LIKE :subjectPattern', {
-          subjectPattern: `%${JSON.stringify(filters.subjectId)}%`,
+        builder.andWhere("entry.subjectIds LIKE :subjectPattern ESCAPE '\\'", {
+          subjectPattern: likePattern(JSON.stringify(filters.subjectId)),
         });
       }
       if (filters.from) builder.andWhere('entry.createdAt >= :from', { from: filters.from.toISOString() });
       if (filters.to) builder.andWhere('entry.createdAt < :to', { to: filters.to.toISOString() });
-      if (cursor) {
-        builder.andWhere(order === 'desc' ? 'entry.sequence < :after' : 'entry.sequence > :after', {
-          after: Number(cursor.sort),
-        });
+      if (after !== undefined) {
+        builder.andWhere(order === 'desc' ? 'entry.sequence < :after' : 'entry.sequence > :after', { after });
       }
       return builder
         .orderBy('entry.sequence', order === 'desc' ? 'DESC' : 'ASC')
@@ -43,7 +43,7 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
     const last = page.at(-1);
     return {
       data: page.map(toAuditEntryView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ sort: last.sequence, id: last.id }) : null,
+      nextCursor: rows.length > limit && last ? encodeSequenceCursor(last) : null,
     };
   }
 }
