@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory.js';
-import { CreateUserCommand } from '#identity';
+import { CreateUserCommand, type MailPort } from '#identity';
 import { loadSettings, RequestContext, SYSTEM_ACTOR, type MasalaSettings } from '#kernel';
 import { CreateTenantCommand, type Tenant, type TenantStorage } from '#tenancy';
 
@@ -26,9 +26,13 @@ export interface TestApp {
 
 /**
  * Starts the real application on a fresh data folder with SQLite (or the environment's
- * DATABASE_URL), with extra environment settings layered on the defaults.
+ * DATABASE_URL), with extra environment settings layered on the defaults. `options.mail` binds
+ * a mail port, such as a capturing one that lets a test read invitation and reset tokens.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { mail?: MailPort } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'masala-test-'));
   const settings = loadSettings(
     {
@@ -40,7 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     PROJECT_ROOT,
   );
-  const app = await createApp(settings, { logger: false });
+  const app = await createApp(settings, { logger: false, mail: options.mail });
   await app.init();
   const http = request(app.getHttpServer());
   const commands = app.get(CommandBus);

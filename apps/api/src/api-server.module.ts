@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { MailPort } from '#identity';
 import type { MasalaSettings } from '#kernel';
 import { AppModule } from './app.module.js';
 import { OpenApiModule } from './http/openapi.module.js';
@@ -14,13 +15,14 @@ import { MetricsModule } from './metrics/metrics.module.js';
 export class ApiServerModule {
   static forRoot(
     settings: MasalaSettings,
-    parts: { metrics: MasalaMetrics; lifecycle: RequestLifecycle },
+    parts: { metrics: MasalaMetrics; lifecycle: RequestLifecycle; mail?: MailPort },
   ): DynamicModule {
     return {
       module: ApiServerModule,
       imports: [
         AppModule.forRoot(settings, {
           onWriteWait: (milliseconds) => parts.metrics.observeWriteWait(milliseconds),
+          mail: parts.mail,
         }),
         MetricsModule.forRoot(parts.metrics),
         OpenApiModule,

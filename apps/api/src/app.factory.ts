@@ -2,6 +2,7 @@ import { ConsoleLogger, type INestApplication, type LogLevel, type LoggerService
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import type { MailPort } from '#identity';
 import type { MasalaSettings } from '#kernel';
 import { ApiServerModule } from './api-server.module.js';
 import { OpenApiDocument } from './http/openapi.controller.js';
@@ -40,10 +41,13 @@ export function prepareDataDir(dataDir: string): void {
   if (!existed) chmodSync(dataDir, 0o700);
 }
 
-/** Builds the HTTP application; used by `main.ts` and by the end-to-end tests. */
+/**
+ * Builds the HTTP application; used by `main.ts` and by the end-to-end tests. `options.mail`
+ * binds another mail port in place of the log adapter.
+ */
 export async function createApp(
   settings: MasalaSettings,
-  options: { logger?: LoggerService | false } = {},
+  options: { logger?: LoggerService | false; mail?: MailPort } = {},
 ): Promise<INestApplication> {
   prepareDataDir(settings.dataDir);
   const metrics = new MasalaMetrics({ tenantLabels: settings.metricsTenantLabels });
@@ -51,7 +55,7 @@ export async function createApp(
   metrics.countInFlightWith(() => lifecycle.inFlight);
 
   const app = await NestFactory.create<NestExpressApplication>(
-    ApiServerModule.forRoot(settings, { metrics, lifecycle }),
+    ApiServerModule.forRoot(settings, { metrics, lifecycle, mail: options.mail }),
     {
       bodyParser: false,
       logger: options.logger ?? createLogger(settings),

@@ -38,6 +38,9 @@ export { DeleteTicketCommand } from './commands/delete-ticket/delete-ticket.comm
 export { AddCommentCommand } from './commands/add-comment/add-comment.command.js';
 export { EditCommentCommand } from './commands/edit-comment/edit-comment.command.js';
 export { TicketCommentedEvent, CommentEditedEvent } from './events/comment.events.js';
+export { CreateProjectCommand } from './commands/create-project/create-project.command.js';
+export { AddTicketToProjectCommand } from './commands/add-ticket-to-project/add-ticket-to-project.command.js';
+export { ProjectCreatedEvent, ProjectUpdatedEvent, ProjectTicketAddedEvent } from './events/project.events.js';
 export * from './configuration/index.js';
 
 export const TICKETS_ENTITIES = [

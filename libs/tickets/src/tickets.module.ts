@@ -3,6 +3,12 @@ import { TenancyModule } from '#tenancy';
 import { DomainsController } from './api/domains.controller.js';
 import { TicketsController } from './api/tickets.controller.js';
 import { CommentsController } from './api/comments.controller.js';
+import { ProjectsController } from './api/projects.controller.js';
+import { AddTicketToProjectHandler } from './commands/add-ticket-to-project/add-ticket-to-project.handler.js';
+import { CreateProjectHandler } from './commands/create-project/create-project.handler.js';
+import { UpdateProjectHandler } from './commands/update-project/update-project.handler.js';
+import { GetProjectHandler } from './queries/get-project/get-project.handler.js';
+import { ListProjectsHandler } from './queries/list-projects/list-projects.handler.js';
 import { AddCommentHandler } from './commands/add-comment/add-comment.handler.js';
 import { EditCommentHandler } from './commands/edit-comment/edit-comment.handler.js';
 import { ListCommentRevisionsHandler } from './queries/list-comment-revisions/list-comment-revisions.handler.js';
@@ -23,7 +29,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
 
 @Module({
   imports: [TenancyModule],
-  controllers: [TicketsController, CommentsController, DomainsController],
+  controllers: [TicketsController, CommentsController, ProjectsController, DomainsController],
   providers: [
     DomainCatalog,
     ConfigVersionStore,
@@ -38,6 +44,11 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     EditCommentHandler,
     ListCommentsHandler,
     ListCommentRevisionsHandler,
+    CreateProjectHandler,
+    UpdateProjectHandler,
+    AddTicketToProjectHandler,
+    ListProjectsHandler,
+    GetProjectHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

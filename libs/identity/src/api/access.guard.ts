@@ -10,6 +10,8 @@ import {
   type RouteAccess,
 } from '#kernel';
 import { IdentityException } from '../domain/identity.exception.js';
+import { isEnrolmentOnly } from '../domain/identity-principal.js';
+import { ENROLMENT_ROUTE_KEY } from './two-factor-enrolment.js';
 
 /** Hook for credentials other than bearer tokens, such as API keys. */
 export interface CredentialAuthenticator {
@@ -65,8 +67,16 @@ export class AccessGuard implements CanActivate {
     request.principal = principal;
     state.actor = principal.actor;
 
+    if (isEnrolmentOnly(principal) && !this.allowsEnrolmentSessions(context)) {
+      throw IdentityException.twoFactorEnrolmentRequired();
+    }
+
     if (access === 'authenticated' || principal.permissions.has(access)) return true;
     throw IdentityException.forbidden(access);
+  }
+
+  private allowsEnrolmentSessions(context: ExecutionContext): boolean {
+    return this.reflector.get<boolean | undefined>(ENROLMENT_ROUTE_KEY, context.getHandler()) === true;
   }
 
   private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<Principal> {

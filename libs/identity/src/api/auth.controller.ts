@@ -1,21 +1,18 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AuthGuard } from '@nestjs/passport';
-import {
-  Authenticated,
-  CurrentPrincipal,
-  MasalaException,
-  Public,
-  RequestContext,
-  TenantDatabase,
-  type Principal,
-} from '#kernel';
+import { Authenticated, CurrentPrincipal, MasalaException, Public, TenantDatabase, type Principal } from '#kernel';
+import type { LoginResult } from '../commands/log-in/log-in.command.js';
 import { LogOutCommand } from '../commands/log-out/log-out.command.js';
 import { RefreshSessionCommand } from '../commands/refresh-session/refresh-session.command.js';
+import { ApiKey } from '../domain/api-key.entity.js';
 import { IdentityException } from '../domain/identity.exception.js';
+import { isEnrolmentOnly } from '../domain/identity-principal.js';
 import { User } from '../domain/user.entity.js';
 import type { TokenPair } from '../infrastructure/token-service.js';
 import { RefreshDto } from './auth.dto.js';
+import { requireRequestTenant, requireUserPrincipal } from './request-tenant.js';
+import { AllowDuringTwoFactorEnrolment } from './two-factor-enrolment.js';
 
 class CredentialsGuard extends AuthGuard('local') {
   override handleRequest<T>(error: unknown, result: T): T {
@@ -38,43 +35,56 @@ export class AuthController {
 
   @Post('auth/login')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @Public()
   @UseGuards(CredentialsGuard)
-  login(@Req() request: { user: TokenPair }): TokenPair {
+  login(@Req() request: { user: LoginResult }): LoginResult {
     return request.user;
   }
 
   @Post('auth/refresh')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @Public()
   refresh(@Body() body: RefreshDto): Promise<TokenPair> {
-    const tenantId = RequestContext.current().tenantId;
-    if (!tenantId) throw IdentityException.unauthenticated('The refresh token is invalid or expired');
-    return this.commands.execute(new RefreshSessionCommand(tenantId, body.refreshToken));
+    return this.commands.execute(new RefreshSessionCommand(requireRequestTenant(), body.refreshToken));
   }
 
   @Post('auth/logout')
   @HttpCode(204)
   @Authenticated()
+  @AllowDuringTwoFactorEnrolment()
   async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
-    if (principal.actor.type !== 'user') throw IdentityException.forbidden('a user session');
+    requireUserPrincipal(principal);
     await this.commands.execute(new LogOutCommand(principal.tenantId, principal.actor));
   }
 
   @Get('me')
   @Authenticated()
+  @AllowDuringTwoFactorEnrolment()
   async me(@CurrentPrincipal() principal: Principal) {
     const { tenantId } = principal;
+    const tenant = { id: tenantId, slug: principal.tenantSlug };
+    const permissions = [...principal.permissions].sort();
+    if (principal.actor.type === 'api_key') {
+      const key = await this.database.read(tenantId, (manager) =>
+        manager.findOneOrFail(ApiKey, { where: { tenantId, id: principal.actor.id } }),
+      );
+      return { id: key.id, type: 'api_key', name: key.name, tenant, roles: [], permissions };
+    }
     const user = await this.database.read(tenantId, (manager) =>
       manager.findOneOrFail(User, { where: { tenantId, id: principal.actor.id } }),
     );
     return {
       id: user.id,
+      type: 'user',
       email: user.email,
       displayName: user.displayName,
-      tenant: { id: tenantId, slug: principal.tenantSlug },
+      tenant,
       roles: user.roles,
-      permissions: [...principal.permissions].sort(),
+      permissions,
+      twoFactorEnabled: user.twoFactorEnabledAt !== null,
+      twoFactorEnrolmentRequired: isEnrolmentOnly(principal),
     };
   }
 }

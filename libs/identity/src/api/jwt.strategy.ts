@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { RequestContext, TenantDatabase, type Principal } from '#kernel';
+import { RequestContext, TenantDatabase } from '#kernel';
 import { IdentityException } from '../domain/identity.exception.js';
+import type { IdentityPrincipal } from '../domain/identity-principal.js';
 import { User } from '../domain/user.entity.js';
 import { RoleCatalog } from '../infrastructure/role-catalog.js';
 import {
+  ENROLMENT_SCOPE,
   TOKEN_ALGORITHM,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
@@ -18,6 +20,8 @@ import {
  * Bearer tokens: HS256 only (so `alg: none` and key confusion fail), with issuer, audience and
  * expiry checked by passport-jwt. The token's tenant must be the request's tenant, and its
  * version must match the user's, so logout, password change, disabling and erasure end it.
+ * A token with the enrolment scope gets no permissions: the guard lets it reach only the
+ * two-factor setup routes.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -28,7 +32,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: tokens.signingKey,
+      // passport-jwt passes the key to jsonwebtoken, which accepts a KeyObject; its types predate that.
+      secretOrKey: tokens.verificationKey as unknown as Buffer,
       algorithms: [TOKEN_ALGORITHM],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
@@ -37,8 +42,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(_request: Request, claims: AccessTokenClaims): Promise<Principal> {
+  async validate(_request: Request, claims: AccessTokenClaims): Promise<IdentityPrincipal> {
     const context = RequestContext.current();
+    if (claims.scp !== undefined && claims.scp !== ENROLMENT_SCOPE) {
+      throw IdentityException.unauthenticated('The token has an unknown scope');
+    }
+    // TypeORM drops undefined values from a where clause, so a missing `sub` must never reach it.
+    // jsonwebtoken accepts a token without `exp`; every token this service signs has one.
+    if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number' || typeof claims.exp !== 'number') {
+      throw IdentityException.unauthenticated('The token is malformed');
+    }
     if (claims.typ !== 'access' || !context.tenantId || claims.tid !== context.tenantId) {
       throw IdentityException.unauthenticated('The token is not valid for this tenant');
     }
@@ -49,13 +62,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!user || user.status !== 'active' || user.tokenVersion !== claims.ver) {
       throw IdentityException.unauthenticated('The token has been revoked');
     }
+    const enrolmentOnly = claims.scp === ENROLMENT_SCOPE;
     return {
       tenantId,
       tenantSlug: context.tenantSlug ?? '',
       actor: { type: 'user', id: user.id, roles: user.roles },
-      permissions: await this.roles.permissions(user.roles, tenantId),
+      permissions: enrolmentOnly ? new Set<string>() : await this.roles.permissions(user.roles, tenantId),
       tokenVersion: user.tokenVersion,
       sessionFamily: claims.fam,
+      ...(enrolmentOnly ? { twoFactorEnrolmentOnly: true } : {}),
     };
   }
 }

@@ -21,4 +21,61 @@ export class IdentityException extends MasalaException {
       errors: [{ field: 'email', rule: 'unique', message: 'email is already registered in this tenant' }],
     });
   }
+
+  static userNotFound(): IdentityException {
+    return new IdentityException(ErrorCode.NotFound, 'User not found');
+  }
+
+  static apiKeyNotFound(): IdentityException {
+    return new IdentityException(ErrorCode.NotFound, 'API key not found');
+  }
+
+  static conflict(message: string): IdentityException {
+    return new IdentityException(ErrorCode.Conflict, message);
+  }
+
+  /** A single-use e-mail token that is unknown, expired, used or meant for another purpose. */
+  static invalidToken(field = 'token'): IdentityException {
+    return new IdentityException(ErrorCode.ValidationFailed, 'The token is invalid or expired', {
+      errors: [
+        {
+          field,
+          rule: 'valid_token',
+          message: `${field} is invalid, expired or already used; request a new one`,
+        },
+      ],
+    });
+  }
+
+  /** A one-time code given to set up or turn off two-factor sign-in did not match. */
+  static invalidCode(field = 'code'): IdentityException {
+    return new IdentityException(ErrorCode.ValidationFailed, 'The one-time code is invalid', {
+      errors: [
+        {
+          field,
+          rule: 'valid_code',
+          message: `${field} does not match; enter the current code from the authenticator app`,
+        },
+      ],
+    });
+  }
+
+  static twoFactorRequired(): IdentityException {
+    return new IdentityException(
+      ErrorCode.TwoFactorRequired,
+      'This account uses two-factor sign-in: send otp (the current 6-digit code) or recoveryCode with the credentials',
+    );
+  }
+
+  static twoFactorEnrolmentRequired(): IdentityException {
+    return new IdentityException(
+      ErrorCode.Forbidden,
+      'Two-factor sign-in is mandatory for your role in this tenant: set it up with ' +
+        'POST /api/v1/auth/2fa/setup and /api/v1/auth/2fa/enable, then sign in again',
+    );
+  }
+
+  static userSessionRequired(): IdentityException {
+    return new IdentityException(ErrorCode.Forbidden, 'This route needs a signed-in user, not an API key');
+  }
 }

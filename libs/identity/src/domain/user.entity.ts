@@ -48,6 +48,21 @@ export class User {
   @TimestampColumn({ nullable: true })
   lockedUntil: Date | null;
 
+  /** Base32 TOTP secret, encrypted at rest; set once enrolment is confirmed with a code. */
+  @Column({ type: 'text', nullable: true, transformer: encryptedText('users.two_factor_secret') })
+  twoFactorSecret: string | null;
+
+  /** A secret handed out by setup and not yet confirmed, encrypted at rest. */
+  @Column({ type: 'text', nullable: true, transformer: encryptedText('users.two_factor_pending_secret') })
+  twoFactorPendingSecret: string | null;
+
+  @TimestampColumn({ nullable: true })
+  twoFactorEnabledAt: Date | null;
+
+  /** RFC 6238 time step of the last accepted code, so a code cannot be replayed. */
+  @Column({ type: 'integer', nullable: true })
+  twoFactorLastStep: number | null;
+
   @VersionColumn()
   version: number;
 

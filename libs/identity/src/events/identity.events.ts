@@ -55,3 +55,74 @@ export class UnknownAccountLoginFailedEvent extends DomainEvent {
     super(tenantId, actor, 'user', 'unknown', { new: { reason: 'unknown_account' } });
   }
 }
+
+export class UserInvitedEvent extends UserEvent {
+  readonly action = 'user.invited';
+}
+
+export class InvitationAcceptedEvent extends UserEvent {
+  readonly action = 'user.invitation_accepted';
+}
+
+export class UserUpdatedEvent extends UserEvent {
+  readonly action = 'user.updated';
+}
+
+/** Carries the roles before and after in `changes.old.roles` and `changes.new.roles`. */
+export class UserRoleChangedEvent extends UserEvent {
+  readonly action = 'user.role_changed';
+}
+
+export class UserDisabledEvent extends UserEvent {
+  readonly action = 'user.disabled';
+}
+
+export class UserEnabledEvent extends UserEvent {
+  readonly action = 'user.enabled';
+}
+
+export class PasswordChangedEvent extends UserEvent {
+  readonly action = 'auth.password_changed';
+}
+
+export class PasswordChangeFailedEvent extends UserEvent {
+  readonly action = 'auth.password_change_failed';
+}
+
+export class PasswordResetRequestedEvent extends UserEvent {
+  readonly action = 'auth.password_reset_requested';
+}
+
+export class PasswordResetCompletedEvent extends UserEvent {
+  readonly action = 'auth.password_reset';
+}
+
+/** A reset request for an e-mail address with no active account in the tenant. */
+export class UnknownAccountPasswordResetRequestedEvent extends DomainEvent {
+  readonly action = 'auth.password_reset_requested';
+
+  constructor(tenantId: string, actor: Actor) {
+    super(tenantId, actor, 'user', 'unknown', { new: { reason: 'unknown_account' } });
+  }
+}
+
+export class TwoFactorSetupStartedEvent extends UserEvent {
+  readonly action = 'auth.two_factor_setup_started';
+}
+
+export class TwoFactorEnabledEvent extends UserEvent {
+  readonly action = 'auth.two_factor_enabled';
+}
+
+export class TwoFactorDisabledEvent extends UserEvent {
+  readonly action = 'auth.two_factor_disabled';
+}
+
+/** A one-time code that did not match, at sign-in or when changing the second factor. */
+export class TwoFactorFailedEvent extends UserEvent {
+  readonly action = 'auth.two_factor_failed';
+}
+
+export class RecoveryCodeUsedEvent extends UserEvent {
+  readonly action = 'auth.recovery_code_used';
+}

@@ -24,6 +24,8 @@ export interface AccessTokenClaims {
   fam: string;
   typ: 'access';
   scp?: typeof ENROLMENT_SCOPE;
+  /** Set by the signer from the configured lifetime. */
+  exp?: number;
 }
 
 export interface TokenPair {

@@ -9,6 +9,10 @@ export class TicketsException extends MasalaException {
     return new TicketsException(ErrorCode.NotFound, 'Comment not found');
   }
 
+  static projectNotFound(): TicketsException {
+    return new TicketsException(ErrorCode.NotFound, 'Project not found');
+  }
+
   static domainNotFound(): TicketsException {
     return new TicketsException(ErrorCode.NotFound, 'Domain not found');
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { MasalaException, TenantDatabase, type FieldError } from '#kernel';
 import { normaliseEmail, validateEmail } from '../../domain/email.js';
 import { IdentityException } from '../../domain/identity.exception.js';
+import { newUserFields } from '../../domain/new-user.js';
 import { validatePassword } from '../../domain/password-policy.js';
 import { User } from '../../domain/user.entity.js';
 import { UserCreatedEvent } from '../../events/identity.events.js';
@@ -36,23 +37,15 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
       if (await manager.exists(User, { where: { tenantId, emailLookup } })) {
         throw IdentityException.emailTaken();
       }
-      const now = new Date();
-      const created = manager.create(User, {
+      const created = manager.create(User, newUserFields({
         tenantId,
-        id: crypto.randomUUID(),
         email,
         emailLookup,
-        displayName: input.displayName?.trim() ?? '',
-        passwordHash,
-        roles: [...new Set(input.roles)],
+        displayName: input.displayName,
+        roles: input.roles,
         status: 'active',
-        tokenVersion: 0,
-        failedLogins: 0,
-        lockedUntil: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
+        passwordHash,
+      }));
       await manager.insert(User, created);
       await unitOfWork.emit(
         new UserCreatedEvent(tenantId, actor, created.id, {

@@ -1,11 +1,16 @@
 import { Command } from '@nestjs/cqrs';
-import type { TokenPair } from '../../infrastructure/token-service.js';
+import type { EnrolmentSession, TokenPair } from '../../infrastructure/token-service.js';
+import type { SecondFactorInput } from '../../infrastructure/second-factor.js';
 
-export class LogInCommand extends Command<TokenPair> {
+/** A full session, or an enrolment-only one when the tenant makes two-factor sign-in mandatory. */
+export type LoginResult = TokenPair | EnrolmentSession;
+
+export class LogInCommand extends Command<LoginResult> {
   constructor(
     readonly tenantId: string,
     readonly email: string,
     readonly password: string,
+    readonly secondFactor: SecondFactorInput = {},
   ) {
     super();
   }

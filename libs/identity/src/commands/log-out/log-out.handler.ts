@@ -1,9 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { IsNull } from 'typeorm';
 import { TenantDatabase } from '#kernel';
-import { RefreshToken } from '../../domain/refresh-token.entity.js';
 import { User } from '../../domain/user.entity.js';
 import { LoggedOutEvent } from '../../events/identity.events.js';
+import { endAllSessions } from '../../infrastructure/sessions.js';
 import { LogOutCommand } from './log-out.command.js';
 
 /** Ends every session of the caller: bumps the token version and revokes all refresh tokens. */
@@ -15,9 +14,8 @@ export class LogOutHandler implements ICommandHandler<LogOutCommand> {
     await this.database.write(tenantId, async (unitOfWork) => {
       const manager = unitOfWork.manager;
       const user = await manager.findOneOrFail(User, { where: { tenantId, id: actor.id } });
-      user.tokenVersion += 1;
+      await endAllSessions(manager, user);
       await manager.save(user);
-      await manager.update(RefreshToken, { tenantId, userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
       await unitOfWork.emit(new LoggedOutEvent(tenantId, actor, user.id, { new: { tokenVersion: user.tokenVersion } }));
     });
   }

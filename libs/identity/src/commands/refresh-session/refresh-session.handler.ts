@@ -6,22 +6,26 @@ import { RefreshToken } from '../../domain/refresh-token.entity.js';
 import { User } from '../../domain/user.entity.js';
 import { RefreshTokenReusedEvent, SessionRefreshedEvent } from '../../events/identity.events.js';
 import { TokenService, hashOpaqueToken, type TokenPair } from '../../infrastructure/token-service.js';
+import { TwoFactorPolicy, hasMandatoryTwoFactorRole } from '../../infrastructure/two-factor-policy.js';
 import { RefreshSessionCommand } from './refresh-session.command.js';
 
 /**
  * Rotates a refresh token: the presented one is marked used and a new pair is issued in the same
  * family. A token presented a second time means it was copied, so the whole family is revoked
- * and the user's token version bumped, which ends every session of that user.
+ * and the user's token version bumped, which ends every session of that user. A user whom the
+ * tenant requires to use two-factor sign-in, and who has not enrolled, must sign in again.
  */
 @CommandHandler(RefreshSessionCommand)
 export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand> {
   constructor(
     private readonly database: TenantDatabase,
     private readonly tokens: TokenService,
+    private readonly policy: TwoFactorPolicy,
   ) {}
 
   async execute({ tenantId, refreshToken }: RefreshSessionCommand): Promise<TokenPair> {
     const tokenHash = hashOpaqueToken(refreshToken);
+    const tenantRequiresTwoFactor = await this.policy.tenantRequiresTwoFactor(tenantId);
     const outcome = await this.database.write(tenantId, async (unitOfWork) => {
       const manager = unitOfWork.manager;
       const stored = await manager.findOne(RefreshToken, { where: { tenantId, tokenHash } });
@@ -31,7 +35,9 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       const actor: Actor = { type: 'user', id: user.id, roles: user.roles };
       const now = new Date();
 
-      if (stored.usedAt || stored.revokedAt) {
+      // Only a token that was already rotated proves a copy. One revoked by logout, a password
+      // change or an earlier reuse is just stale, and must not end the sessions opened since.
+      if (stored.usedAt) {
         await manager.update(
           RefreshToken,
           { tenantId, familyId: stored.familyId, revokedAt: IsNull() },
@@ -44,7 +50,10 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
         );
         return null;
       }
-      if (stored.expiresAt <= now) return null;
+      if (stored.revokedAt || stored.expiresAt <= now) return null;
+      if (tenantRequiresTwoFactor && hasMandatoryTwoFactorRole(user.roles) && !user.twoFactorEnabledAt) {
+        return null;
+      }
 
       stored.usedAt = now;
       await manager.save(stored);
