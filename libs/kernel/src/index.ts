@@ -20,5 +20,7 @@ export * from './http/validation.js';
 export * from './contracts/get-domain-roles.query.js';
 export * from './contracts/find-user.query.js';
 export * from './contracts/ensure-requester.command.js';
+export * from './contracts/personal-data.js';
+export * from './contracts/has-consent.query.js';
 export * from './crypto/index.js';
 export * from './kernel.module.js';

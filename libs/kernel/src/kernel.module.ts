@@ -11,6 +11,7 @@ import { fieldEncryptionProvider } from './crypto/field-encryption.provider.js';
 import { DatabaseRouter } from './database/database-router.js';
 import type { SchemaDefinition } from './database/sqlite-data-source.js';
 import { TenantDatabase } from './database/tenant-database.js';
+import { PersonalDataRegistry } from './contracts/personal-data.js';
 import { MASALA_SETTINGS, type MasalaSettings } from './settings/settings.js';
 
 export interface KernelOptions {
@@ -46,8 +47,16 @@ export class KernelModule implements OnApplicationShutdown {
         },
         fieldEncryptionProvider(options.settings),
         TenantDatabase,
+        PersonalDataRegistry,
       ],
-      exports: [MASALA_SETTINGS, DatabaseRouter, TenantDatabase, FieldEncryption, CqrsModule],
+      exports: [
+        MASALA_SETTINGS,
+        DatabaseRouter,
+        TenantDatabase,
+        FieldEncryption,
+        PersonalDataRegistry,
+        CqrsModule,
+      ],
     };
   }
 
