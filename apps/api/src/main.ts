@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { InvalidSettingsError, loadSettings } from '#kernel';
-import { DomainConfigurationError } from '#tickets';
+import { DomainConfigurationError, validateDomainConfiguration } from '#tickets';
 import { createApp } from './app.factory.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { MasalaMetrics } from './metrics/masala-metrics.js';
@@ -9,6 +9,7 @@ import { MetricsServer } from './metrics/metrics-server.js';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  validateDomainConfiguration(settings.configPath);
   const app = await createApp(settings);
   await app.listen(settings.port);
 

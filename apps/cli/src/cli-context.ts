@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../api/src/app.module.js';
 import { loadSettings, RequestContext, SYSTEM_ACTOR, type Actor } from '#kernel';
 import { TenantRegistry, type Tenant } from '#tenancy';
+import { validateDomainConfiguration } from '#tickets';
 
 /** The operator acting through the CLI, recorded as the actor of its changes. */
 export const CLI_ACTOR: Actor = { ...SYSTEM_ACTOR, id: 'cli' };
@@ -19,6 +20,7 @@ export class CliError extends Error {
 /** Boots the application without HTTP, runs `work`, and closes the databases afterwards. */
 export async function withApplication<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const settings = loadSettings();
+  validateDomainConfiguration(settings.configPath);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(settings), {
     logger: process.env.MASALA_CLI_VERBOSE ? ['log', 'warn', 'error'] : ['error'],
     abortOnError: false,

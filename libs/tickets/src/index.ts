@@ -19,7 +19,11 @@ export { CreateTicketCommand } from './commands/create-ticket/create-ticket.comm
 export { TransitionTicketCommand } from './commands/transition-ticket/transition-ticket.command.js';
 export { GetTicketQuery } from './queries/get-ticket/get-ticket.query.js';
 export { ListTicketsQuery } from './queries/list-tickets/list-tickets.query.js';
-export { DomainCatalog, DOMAIN_FILE_NAME } from './infrastructure/domain-catalog.js';
+export {
+  DomainCatalog,
+  DOMAIN_FILE_NAME,
+  validateDomainConfiguration,
+} from './infrastructure/domain-catalog.js';
 export type { ReloadResult, ActivatedFile } from './infrastructure/domain-catalog.js';
 export { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 export { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';

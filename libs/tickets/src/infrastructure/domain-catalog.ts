@@ -25,6 +25,15 @@ import {
 
 export { DOMAIN_FILE_NAME } from './configuration/config-files.js';
 
+/**
+ * Loads every domain configuration file once and throws DomainConfigurationError when one is
+ * invalid. Start-up calls it before Nest builds the application, because Nest would log the
+ * same error with a stack trace.
+ */
+export function validateDomainConfiguration(configPath: string): void {
+  loadConfigurationSet(configPath);
+}
+
 /** Delay after the last file event before a reload, in milliseconds. */
 const RELOAD_DEBOUNCE_MS = 200;
 /** Interval of the stat check behind fs.watch, in milliseconds. */
