@@ -29,6 +29,7 @@ fi
 
 if pg_up; then
   if ! psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
+SET client_min_messages = warning;
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'masala_owner') THEN

@@ -22,14 +22,23 @@ export function dialectOf(queryRunner: QueryRunner): DialectSql {
     timestamp: 'timestamptz',
     json: 'text',
     boolean: 'boolean',
-    tenantPolicy: (table) => [
-      `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`,
-      `ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY`,
-      `CREATE POLICY "${table}_tenant_isolation" ON "${table}"
-         USING (tenant_id = current_setting('app.tenant_id', true))
-         WITH CHECK (tenant_id = current_setting('app.tenant_id', true))`,
-    ],
+    tenantPolicy: postgresTenantPolicy,
   };
+}
+
+/**
+ * Puts a PostgreSQL tenant table behind row-level security. FORCE makes the policy apply to the
+ * table owner too. When the transaction set no tenant, `current_setting(..., true)` returns NULL,
+ * or an empty string on a connection that set one before, so the transaction sees and writes no rows.
+ */
+export function postgresTenantPolicy(table: string): string[] {
+  return [
+    `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`,
+    `ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY`,
+    `CREATE POLICY "${table}_tenant_isolation" ON "${table}"
+       USING (tenant_id = current_setting('app.tenant_id', true))
+       WITH CHECK (tenant_id = current_setting('app.tenant_id', true))`,
+  ];
 }
 
 /** Runs each statement in order. */
