@@ -2,6 +2,7 @@ import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, typ
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { AuditModule } from '#audit';
+import { ComplianceModule } from '#compliance';
 import { IdentityModule, type MailPort } from '#identity';
 import {
   KernelModule,
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
         IdentityModule.register({ mail: hooks.mail }),
         AuditModule,
         TicketsModule,
+        ComplianceModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,0 +1,20 @@
+import { UserConsent } from './domain/user-consent.entity.js';
+import { CreateUserConsents1764806400400 } from './infrastructure/migrations/1764806400400-create-user-consents.js';
+
+export { ComplianceModule } from './compliance.module.js';
+export { UserConsent, CONSENT_SOURCES, type ConsentSource } from './domain/user-consent.entity.js';
+export {
+  DEFAULT_CONSENT_PURPOSES,
+  parseConsentPurposes,
+  type ConsentPurpose,
+} from './domain/consent-purposes.js';
+export type { ConsentView } from './domain/consent.view.js';
+export { RecordConsentCommand } from './commands/record-consent/record-consent.command.js';
+export {
+  ListConsentsQuery,
+  type ConsentHistory,
+} from './queries/list-consents/list-consents.query.js';
+export * from './pii/index.js';
+
+export const COMPLIANCE_ENTITIES = [UserConsent];
+export const COMPLIANCE_MIGRATIONS = [CreateUserConsents1764806400400];
