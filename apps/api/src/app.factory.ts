@@ -6,6 +6,7 @@ import type { MailPort } from '#identity';
 import type { MasalaSettings } from '#kernel';
 import { ApiServerModule } from './api-server.module.js';
 import { OpenApiDocument } from './http/openapi.controller.js';
+import { RequestObserver } from './http/request-observer.js';
 import { RequestLifecycle } from './lifecycle/request-lifecycle.js';
 import { MasalaMetrics } from './metrics/masala-metrics.js';
 
@@ -62,7 +63,9 @@ export async function createApp(
       abortOnError: false,
     },
   );
-  // First in the Express stack, so that requests arriving during shutdown never reach a handler.
+  // First in the Express stack: every response gets a correlation id and a log line, and
+  // requests arriving during shutdown never reach a handler.
+  app.use(new RequestObserver(metrics).middleware);
   app.use(lifecycle.gate);
   app.disable('x-powered-by');
   app.set('trust proxy', settings.trustedProxies.length > 0 ? settings.trustedProxies : false);

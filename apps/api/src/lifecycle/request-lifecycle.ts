@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { requestStateOf } from '../http/request-observer.js';
 
 /** Paths still served normally while draining, so orchestrators can watch the instance stop. */
 const HEALTH_PATHS = new Set(['/health/live', '/health/ready']);
@@ -58,9 +57,7 @@ export class RequestLifecycle {
   }
 
   private reject(request: Request, response: Response): void {
-    const offered = request.header('x-correlation-id');
-    const correlationId = offered && CORRELATION_ID.test(offered) ? offered : crypto.randomUUID();
-    response.setHeader('X-Correlation-Id', correlationId);
+    const { correlationId } = requestStateOf(request, response);
     response.setHeader('Connection', 'close');
     response.setHeader('Retry-After', '1');
     response.status(503).type('application/problem+json');
