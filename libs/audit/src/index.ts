@@ -32,6 +32,7 @@ export {
   SEGMENT_FORMAT,
   SegmentFormatError,
   toSegmentLine,
+  verifySegment,
   type SegmentHeader,
   type SegmentVerification,
 } from './domain/audit-segment.js';
