@@ -8,7 +8,7 @@ export interface AccessDenialDetails {
   route: string;
   status: number;
   reason: AccessDenialReason;
-  /** The `:id` route parameter, when the route has one. */
+  /** The `:id` route parameter, or the last one, when the route has parameters. */
   requestedId?: string;
 }
 

@@ -81,7 +81,7 @@ export class AccessDenialRecorder implements OnModuleInit, OnModuleDestroy, Befo
       route: `${request.baseUrl}${routePath}`,
       status,
       reason,
-      ...requestedId(request.params?.id),
+      ...requestedId(request.params ?? {}),
     };
     const actor = request.principal?.actor ?? RequestContext.find()?.actor ?? ANONYMOUS;
     const source: DenialSource = { tenantId, actor, method: details.method, route: details.route };
@@ -123,7 +123,9 @@ function summaryEvent(summary: SuppressedDenials): AccessDenialsSuppressedEvent 
   return new AccessDenialsSuppressedEvent(tenantId, actor, details);
 }
 
-function requestedId(value: string | string[] | undefined): { requestedId?: string } {
+/** The `:id` route parameter, or else the last parameter (`:commentId` after `:ticketId`). */
+function requestedId(params: Record<string, string | string[] | undefined>): { requestedId?: string } {
+  const value = params.id ?? Object.values(params).at(-1);
   const id = Array.isArray(value) ? value.join('/') : value;
   return id ? { requestedId: id.slice(0, 64) } : {};
 }
