@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { TenantRegistry } from '#tenancy';
+import { DatabaseRouter } from '#kernel';
+import { Tenant, TenantRegistry } from '#tenancy';
 import { DomainCatalog } from '#tickets';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ConfigFolder, MINIMAL_FIXTURE } from './support/config-folder.js';
@@ -163,6 +164,20 @@ describe('tenant configuration folders', () => {
     expect(entries.at(-1)?.oldValues?.tenantScope).toBe('acme');
   });
 
+  it('resolves tenants created by another process', async () => {
+    // Rows written straight into the registry stand for tenants another process created.
+    const hooli = await insertTenantRow('hooli');
+    expect(catalog.configurationFor(hooli).version).toBe(catalog.configurationFor('').version);
+
+    config.writeTenant('umbrella', GLOBEX_DESK);
+    await catalog.reloadNow();
+    const umbrella = await insertTenantRow('umbrella');
+    expect(() => catalog.configurationFor(umbrella)).toThrow('use configurationForTenant()');
+    const resolved = await catalog.configurationForTenant(umbrella);
+    expect(resolved.version).toBe(versionOf(GLOBEX_DESK));
+    expect(catalog.configurationFor(umbrella).version).toBe(versionOf(GLOBEX_DESK));
+  });
+
   it('keeps every audit chain valid', async () => {
     for (const slug of ['acme', 'globex', 'initech']) {
       const verify = await t.http
@@ -172,6 +187,26 @@ describe('tenant configuration folders', () => {
       expect(verify.body.valid).toBe(true);
     }
   });
+
+  async function insertTenantRow(slug: string): Promise<string> {
+    const id = crypto.randomUUID();
+    const now = new Date();
+    const row = {
+      id,
+      slug,
+      name: slug,
+      status: 'active' as const,
+      jurisdiction: 'BE',
+      storage: 'shared' as const,
+    };
+    await t.app
+      .get(DatabaseRouter)
+      .catalog()
+      .write('', (manager) =>
+        manager.insert(Tenant, { ...row, settings: {}, createdAt: now, updatedAt: now }),
+      );
+    return id;
+  }
 
   async function findTenant(slug: string) {
     const tenant = await t.app.get(TenantRegistry).findBySlug(slug);

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleInit,
 } from '@nestjs/common';
-import { MASALA_SETTINGS, RequestContext, type MasalaSettings } from '#kernel';
+import { MASALA_SETTINGS, type MasalaSettings } from '#kernel';
 import { TenantRegistry } from '#tenancy';
 import type { DomainConfiguration, DomainDefinition } from '../configuration/index.js';
 import { TicketsException } from '../domain/tickets.exception.js';
@@ -14,6 +14,7 @@ import { ActivationRecorder } from './configuration/activation-recorder.js';
 import { displayPath } from './configuration/config-files.js';
 import { ConfigVersionStore } from './configuration/config-version-store.js';
 import { ConfigWatcher } from './configuration/config-watcher.js';
+import { TenantSlugs } from './configuration/tenant-slugs.js';
 import {
   effectiveConfiguration,
   loadConfigurationSet,
@@ -71,8 +72,7 @@ export class DomainCatalog
   private readonly logger = new Logger(DomainCatalog.name);
   private readonly configPath: string;
   private active: ConfigurationSet;
-  /** Tenant id to slug. Slugs never change, so entries never go stale. */
-  private readonly slugs = new Map<string, string>();
+  private readonly slugs = new TenantSlugs();
   private readonly recorder: ActivationRecorder;
   private watcher?: ConfigWatcher;
   private reloading: Promise<unknown> = Promise.resolve();
@@ -99,7 +99,7 @@ export class DomainCatalog
   async onModuleInit(): Promise<void> {
     await this.versions.storeVersions(scopedConfigurations(this.active));
     for (const tenant of await this.registry.list()) {
-      this.slugs.set(tenant.id, tenant.slug);
+      this.slugs.remember(tenant.id, tenant.slug);
     }
   }
 
@@ -126,36 +126,45 @@ export class DomainCatalog
 
   /**
    * Returns the configuration that applies to a tenant; `''` names the instance-wide file.
-   * Inside a request the tenant's slug comes from the request context. Outside one, a tenant
-   * created by another process after this one started is unknown until
-   * configurationForTenant() has resolved it, and this method throws for it.
+   * Inside a request the tenant's slug comes from the request context. Outside one, this
+   * throws for a tenant created by another process since this one started, while some tenant
+   * folder names no known tenant, because that tenant could be the folder's. Use
+   * configurationForTenant() there, which looks the tenant up.
    */
   configurationFor(tenantId: string): DomainConfiguration {
     const active = this.active;
     if (tenantId === '' || active.tenants.size === 0) {
       return active.root;
     }
-    const slug = this.knownSlug(tenantId);
-    if (slug === undefined) {
-      throw new Error(
-        `Tenant ${tenantId} is not known to the domain catalog yet; call configurationForTenant() first`,
-      );
+    const slug = this.slugs.slugOf(tenantId);
+    if (slug !== undefined) {
+      return effectiveConfiguration(active, slug).configuration;
     }
-    return effectiveConfiguration(active, slug).configuration;
+    const unresolved = [...active.tenants.keys()].filter((folder) => !this.slugs.hasSlug(folder));
+    if (unresolved.length === 0) {
+      // Every tenant folder belongs to a known tenant and slugs are unique, so this tenant has none.
+      return active.root;
+    }
+    void this.resolveSlugs(unresolved);
+    throw new Error(
+      `Tenant ${tenantId} is not known to the domain catalog, and the tenant folders ` +
+        `${unresolved.join(', ')} name no known tenant; use configurationForTenant()`,
+    );
   }
 
   /** Like configurationFor(), but looks the tenant's slug up in the registry when needed. */
   async configurationForTenant(tenantId: string): Promise<DomainConfiguration> {
-    if (tenantId !== '' && this.active.tenants.size > 0 && this.knownSlug(tenantId) === undefined) {
+    const unknown = tenantId !== '' && this.slugs.slugOf(tenantId) === undefined;
+    if (unknown && this.active.tenants.size > 0) {
       const tenant = await this.registry.findById(tenantId);
-      if (tenant !== null) this.slugs.set(tenant.id, tenant.slug);
+      if (tenant !== null) this.slugs.remember(tenant.id, tenant.slug);
     }
     return this.configurationFor(tenantId);
   }
 
   /** Returns whether the tenant's configuration comes from its own folder, not the root file. */
   hasTenantOverride(tenantId: string): boolean {
-    const slug = this.knownSlug(tenantId);
+    const slug = this.slugs.slugOf(tenantId);
     return slug !== undefined && this.active.tenants.has(slug);
   }
 
@@ -184,7 +193,7 @@ export class DomainCatalog
 
   /** Remembers a new tenant's slug and records the configuration it starts with. */
   tenantCreated(tenantId: string, slug: string): Promise<void> {
-    this.slugs.set(tenantId, slug);
+    this.slugs.remember(tenantId, slug);
     return this.recorder.recordForTenant(tenantId, slug, this.active);
   }
 
@@ -245,17 +254,20 @@ export class DomainCatalog
     return result;
   }
 
-  private knownSlug(tenantId: string): string | undefined {
-    const known = this.slugs.get(tenantId);
-    if (known !== undefined) {
-      return known;
+  /** Looks up the tenants of folders that named no known tenant, so later calls can decide. */
+  private async resolveSlugs(slugs: readonly string[]): Promise<void> {
+    for (const slug of slugs) {
+      try {
+        const tenant = await this.registry.findBySlug(slug);
+        if (tenant !== null) this.slugs.remember(tenant.id, tenant.slug);
+      } catch (error) {
+        this.logger.error({
+          message: 'Failed to look up a tenant slug',
+          slug,
+          error: String(error),
+        });
+      }
     }
-    const context = RequestContext.find();
-    if (context?.tenantId === tenantId && context.tenantSlug !== undefined) {
-      this.slugs.set(tenantId, context.tenantSlug);
-      return context.tenantSlug;
-    }
-    return undefined;
   }
 
   private displayPath(path: string): string {
