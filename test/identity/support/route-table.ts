@@ -66,12 +66,18 @@ export function nestRoutes(app: INestApplication): RouteEntry[] {
 
 type ExpressLayer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
 
-/** Lists the routes registered on the Express router, whoever registered them. */
+/**
+ * Nest binds each middleware as a route for every HTTP method Express knows (35 on Node 20),
+ * while a handler route names one method. Layers with more methods than this are middleware.
+ */
+const MIDDLEWARE_METHOD_COUNT = 10;
+
+/** Lists the handler routes registered on the Express router, whoever registered them. */
 export function expressRoutes(app: INestApplication): Array<{ method: string; path: string }> {
   const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] } };
   const stack = express.router?.stack ?? [];
   return stack.flatMap((layer) => {
-    if (!layer.route) return [];
+    if (!layer.route || Object.keys(layer.route.methods).length > MIDDLEWARE_METHOD_COUNT) return [];
     const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
     const methods = Object.keys(layer.route.methods).map((method) => method.toUpperCase());
     return paths.flatMap((path) => methods.map((method) => ({ method: method === '_ALL' ? 'ALL' : method, path })));
