@@ -7,6 +7,7 @@ import { AuditExports } from './infrastructure/audit-exports.js';
 import { AuditRecorder } from './infrastructure/audit-recorder.js';
 import { AuditSegmentReader } from './infrastructure/audit-segment-reader.js';
 import { AuditSubjectRedactor } from './infrastructure/audit-subject-redactor.js';
+import { AuditPersonalDataParticipant } from './infrastructure/personal-data.participant.js';
 import { GetTicketHistoryHandler } from './queries/get-ticket-history/get-ticket-history.handler.js';
 import { ListAuditEntriesHandler } from './queries/list-audit-entries/list-audit-entries.handler.js';
 import { VerifyAuditChainHandler } from './queries/verify-audit-chain/verify-audit-chain.handler.js';
@@ -17,6 +18,7 @@ import { VerifyAuditChainHandler } from './queries/verify-audit-chain/verify-aud
     AuditRecorder,
     AccessDenialRecorder,
     AuditSubjectRedactor,
+    AuditPersonalDataParticipant,
     AuditSegmentReader,
     AuditExports,
     ArchiveAuditEntriesHandler,

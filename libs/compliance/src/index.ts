@@ -11,6 +11,15 @@ export {
 export type { ConsentView } from './domain/consent.view.js';
 export { RecordConsentCommand } from './commands/record-consent/record-consent.command.js';
 export {
+  ExportSubjectCommand,
+  type PreparedExport,
+} from './commands/export-subject/export-subject.command.js';
+export { FindDataSubjectQuery } from './queries/find-data-subject/find-data-subject.query.js';
+export {
+  EXPORT_SCHEMA_VERSION,
+  type ExportSummary,
+} from './infrastructure/export/subject-exporter.js';
+export {
   ListConsentsQuery,
   type ConsentHistory,
 } from './queries/list-consents/list-consents.query.js';

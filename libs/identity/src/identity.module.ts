@@ -35,6 +35,7 @@ import { MAIL_PORT, type MailPort } from './infrastructure/mail/mail.port.js';
 import { Mailer } from './infrastructure/mail/mailer.js';
 import { OneTimeTokens } from './infrastructure/one-time-tokens.js';
 import { PasswordHasher } from './infrastructure/password-hasher.js';
+import { IdentityPersonalDataParticipant } from './infrastructure/personal-data.participant.js';
 import { RoleCatalog } from './infrastructure/role-catalog.js';
 import { SecondFactor } from './infrastructure/second-factor.js';
 import { TokenService } from './infrastructure/token-service.js';
@@ -101,6 +102,7 @@ function mailPortProvider(options: IdentityModuleOptions): Provider {
     TwoFactorPolicy,
     OneTimeTokens,
     Mailer,
+    IdentityPersonalDataParticipant,
     ...HANDLERS,
   ],
   exports: [AccessGuard, RoleCatalog, TokenService, EmailIndex, PasswordHasher],

@@ -19,6 +19,7 @@ import { DeleteTicketHandler } from './commands/delete-ticket/delete-ticket.hand
 import { UpdateTicketHandler } from './commands/update-ticket/update-ticket.handler.js';
 import { SearchKeyProvider } from './infrastructure/search/search-key-provider.js';
 import { TicketSearchIndex } from './infrastructure/search/ticket-search-index.js';
+import { TicketsPersonalDataParticipant } from './infrastructure/personal-data.participant.js';
 import { TransitionTicketHandler } from './commands/transition-ticket/transition-ticket.handler.js';
 import { ConfigVersionStore } from './infrastructure/configuration/config-version-store.js';
 import { RecordTenantConfigurationHandler } from './infrastructure/configuration/record-tenant-configuration.handler.js';
@@ -36,6 +37,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     RecordTenantConfigurationHandler,
     SearchKeyProvider,
     TicketSearchIndex,
+    TicketsPersonalDataParticipant,
     CreateTicketHandler,
     UpdateTicketHandler,
     AssignTicketHandler,

@@ -1,0 +1,48 @@
+import { Controller, Get, Logger, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { CurrentPrincipal, RequirePermission, type Principal } from '#kernel';
+import { ExportSubjectCommand } from '../commands/export-subject/export-subject.command.js';
+import { ComplianceException } from '../domain/compliance.exception.js';
+
+/** An unparseable id is reported exactly like a missing user. */
+const userId = new ParseUUIDPipe({ exceptionFactory: () => ComplianceException.subjectNotFound() });
+
+@Controller('compliance/subjects')
+export class SubjectsController {
+  private readonly logger = new Logger(SubjectsController.name);
+
+  constructor(private readonly commands: CommandBus) {}
+
+  /**
+   * Streams every record about the user as one JSON document. Errors found before the first
+   * byte (unknown user) are problem+json responses; a failure later aborts the connection, so a
+   * client never mistakes a truncated export for a complete one.
+   */
+  @Get(':userId/export')
+  @RequirePermission('compliance.export')
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId', userId) subjectId: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const prepared = await this.commands.execute(
+      new ExportSubjectCommand(principal.tenantId, principal.actor, subjectId),
+    );
+    response.status(200);
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${prepared.fileName}"`);
+    response.setHeader('Cache-Control', 'no-store');
+    try {
+      await prepared.writeTo(response);
+    } catch (error) {
+      this.logger.error({
+        message: 'Data-subject export failed while streaming',
+        tenantId: principal.tenantId,
+        subjectId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      response.destroy();
+    }
+  }
+}

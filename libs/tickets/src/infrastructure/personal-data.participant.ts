@@ -1,0 +1,387 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Brackets, In, IsNull, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import {
+  PersonalDataRegistry,
+  rewriteStrings,
+  type DataSubject,
+  type ErasureContext,
+  type ErasureCounts,
+  type ExportSection,
+  type PersonalDataParticipant,
+  type RedactionTarget,
+  type RetentionCandidate,
+  type RetentionParticipant,
+  type RetentionRule,
+  type UnitOfWork,
+} from '#kernel';
+import { CommentRevision } from '../domain/comment-revision.entity.js';
+import { TicketComment } from '../domain/comment.entity.js';
+import { TicketTag } from '../domain/ticket-tag.entity.js';
+import { Ticket } from '../domain/ticket.entity.js';
+import { TicketSearchIndex } from './search/ticket-search-index.js';
+
+/** Rows read per query, so exports and erasures of large tenants stay within flat memory. */
+const BATCH_SIZE = 200;
+/** Requester of an anonymised ticket: the nil UUID, which no account has. */
+const ANONYMOUS_REQUESTER = '00000000-0000-0000-0000-000000000000';
+const ANONYMISED = '[anonymised]';
+const ERASED = '[erased]';
+
+type Scrub = (text: string) => string;
+type Keyed = { id: string };
+
+/**
+ * The tickets context's share of data-subject requests. Exports hold the tickets the subject
+ * requested (custom field values included), the comments they wrote and the earlier texts of
+ * those comments. Erasure removes the subject from the free text of every ticket and comment,
+ * redaction scrubs one ticket, and retention anonymises or purges closed tickets.
+ */
+@Injectable()
+export class TicketsPersonalDataParticipant
+  implements PersonalDataParticipant, RetentionParticipant, OnModuleInit
+{
+  readonly context = 'tickets';
+  readonly retention: RetentionParticipant = this;
+
+  constructor(
+    private readonly registry: PersonalDataRegistry,
+    private readonly searchIndex: TicketSearchIndex,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async *export(
+    manager: EntityManager,
+    tenantId: string,
+    subjectId: string,
+  ): AsyncIterable<ExportSection> {
+    const requested = { requesterId: subjectId };
+    yield {
+      name: 'tickets',
+      records: mapEach(this.rows(manager, Ticket, tenantId, requested), exportedTicket),
+    };
+    const authored = { authorId: subjectId };
+    yield {
+      name: 'comments',
+      records: mapEach(this.rows(manager, TicketComment, tenantId, authored), exportedComment),
+    };
+    const replaced = { replacedBy: subjectId };
+    yield {
+      name: 'commentRevisions',
+      records: mapEach(this.rows(manager, CommentRevision, tenantId, replaced), exportedRevision),
+    };
+  }
+
+  /**
+   * Scrubs every ticket and comment of the tenant, because a name can appear in anyone's text.
+   * Tickets the subject requested, and comments on them, lose every detected identifier; other
+   * text loses the subject's e-mail address and name. Comments the subject wrote become
+   * "[erased]" and their earlier texts are deleted. Changed text is indexed again for search.
+   */
+  async erase(
+    unitOfWork: UnitOfWork,
+    subject: DataSubject,
+    context: ErasureContext,
+  ): Promise<ErasureCounts> {
+    const { manager, tenantId } = unitOfWork;
+    const counts: ErasureCounts = {};
+    const requested = new Set<string>();
+    // NOTE: erasure reads every ticket and comment of the tenant once, in one transaction that
+    // holds the write queue; for tenants with millions of rows that takes minutes.
+    for await (const ticket of this.rows(manager, Ticket, tenantId)) {
+      const own = ticket.requesterId === subject.id;
+      if (own) requested.add(ticket.id);
+      add(
+        counts,
+        await this.rewriteTicket(manager, ticket, own ? context.scrubAll : context.scrubKnown),
+      );
+    }
+    for await (const comment of this.rows(manager, TicketComment, tenantId)) {
+      const scrub: Scrub =
+        comment.authorId === subject.id
+          ? () => ERASED
+          : requested.has(comment.ticketId)
+            ? context.scrubAll
+            : context.scrubKnown;
+      add(counts, await this.rewriteComment(manager, comment, scrub));
+    }
+    const revisions = await manager.delete(CommentRevision, { tenantId, replacedBy: subject.id });
+    counts['comment_revisions.deleted'] = revisions.affected ?? 0;
+    for await (const revision of this.rows(manager, CommentRevision, tenantId)) {
+      add(counts, await this.rewriteRevision(manager, revision, context.scrubKnown));
+    }
+    counts['tickets.requested'] = requested.size;
+    return counts;
+  }
+
+  async redact(
+    unitOfWork: UnitOfWork,
+    target: RedactionTarget,
+    scrub: Scrub,
+  ): Promise<ErasureCounts | null> {
+    if (target.entityType !== 'ticket') return null;
+    const { manager, tenantId } = unitOfWork;
+    const ticket = await manager.findOne(Ticket, {
+      where: { tenantId, id: target.entityId, deletedAt: IsNull() },
+    });
+    if (!ticket) return null;
+    const counts = await this.rewriteTicket(manager, ticket, scrub);
+    for await (const comment of this.rows(manager, TicketComment, tenantId, {
+      ticketId: ticket.id,
+    })) {
+      add(counts, await this.rewriteComment(manager, comment, scrub));
+    }
+    for await (const revision of this.rows(manager, CommentRevision, tenantId, {
+      ticketId: ticket.id,
+    })) {
+      add(counts, await this.rewriteRevision(manager, revision, scrub));
+    }
+    return counts;
+  }
+
+  async findExpired(
+    manager: EntityManager,
+    tenantId: string,
+    rules: readonly RetentionRule[],
+    now: Date,
+    limit: number,
+    after?: string,
+  ): Promise<RetentionCandidate[]> {
+    const specific = rules.filter((rule) => rule.domainId !== '*');
+    const fallback = rules.find((rule) => rule.domainId === '*');
+    if (specific.length === 0 && !fallback) return [];
+    const query = manager
+      .getRepository(Ticket)
+      .createQueryBuilder('ticket')
+      .where('ticket.tenantId = :tenantId AND ticket.resolvedAt IS NOT NULL', { tenantId })
+      .andWhere('ticket.requesterId <> :anonymous', { anonymous: ANONYMOUS_REQUESTER });
+    if (after) query.andWhere('ticket.id > :after', { after });
+    query.andWhere(
+      new Brackets((any) => {
+        specific.forEach((rule, index) => {
+          any.orWhere(
+            `(ticket.domainId = :domain${index} AND ticket.resolvedAt < :cutoff${index})`,
+            {
+              [`domain${index}`]: rule.domainId,
+              [`cutoff${index}`]: cutoffOf(rule, now),
+            },
+          );
+        });
+        if (!fallback) return;
+        const named = specific.map((rule) => rule.domainId);
+        const cutoff = 'ticket.resolvedAt < :fallbackCutoff';
+        any.orWhere(
+          named.length > 0 ? `(ticket.domainId NOT IN (:...named) AND ${cutoff})` : cutoff,
+          {
+            named,
+            fallbackCutoff: cutoffOf(fallback, now),
+          },
+        );
+      }),
+    );
+    const tickets = await query.orderBy('ticket.id', 'ASC').limit(limit).getMany();
+    return tickets.map((ticket) => ({
+      entityType: 'ticket',
+      entityId: ticket.id,
+      domainId: ticket.domainId,
+      closedAt: ticket.resolvedAt!.toISOString(),
+      action: (rules.find((rule) => rule.domainId === ticket.domainId) ?? fallback)!.action,
+    }));
+  }
+
+  /**
+   * `anonymise` keeps the ticket's domain, type, status, priority, dates and comment count for
+   * statistics, and replaces its text, custom field values, requester, assignee, watchers and
+   * comment texts. `purge` deletes the ticket with its comments, tags and search terms.
+   */
+  async applyRetention(
+    unitOfWork: UnitOfWork,
+    candidates: readonly RetentionCandidate[],
+  ): Promise<ErasureCounts> {
+    const { manager, tenantId } = unitOfWork;
+    const idsFor = (action: RetentionCandidate['action']) =>
+      candidates
+        .filter((item) => item.entityType === 'ticket' && item.action === action)
+        .map((item) => item.entityId);
+    const anonymise = idsFor('anonymise');
+    const purge = idsFor('purge');
+    const all = [...anonymise, ...purge];
+    if (all.length === 0) return { 'tickets.anonymised': 0, 'tickets.purged': 0 };
+
+    for (const id of all) await this.searchIndex.removeTicket(manager, tenantId, id);
+    const revisions = await manager.delete(CommentRevision, { tenantId, ticketId: In(all) });
+    const counts: ErasureCounts = { 'comment_revisions.deleted': revisions.affected ?? 0 };
+    if (anonymise.length > 0) {
+      const where = { tenantId, id: In(anonymise) };
+      const update: QueryDeepPartialEntity<Ticket> = {
+        title: ANONYMISED,
+        description: '',
+        customFields: {},
+        requesterId: ANONYMOUS_REQUESTER,
+        assigneeId: null,
+        watcherIds: [],
+        externalRef: null,
+        version: () => 'version + 1',
+      };
+      counts['tickets.anonymised'] = (await manager.update(Ticket, where, update)).affected ?? 0;
+      const comments = await manager.update(
+        TicketComment,
+        { tenantId, ticketId: In(anonymise) },
+        { body: ANONYMISED },
+      );
+      counts['ticket_comments.anonymised'] = comments.affected ?? 0;
+    }
+    if (purge.length > 0) {
+      const comments = await manager.delete(TicketComment, { tenantId, ticketId: In(purge) });
+      counts['ticket_comments.purged'] = comments.affected ?? 0;
+      await manager.delete(TicketTag, { tenantId, ticketId: In(purge) });
+      counts['tickets.purged'] =
+        (await manager.delete(Ticket, { tenantId, id: In(purge) })).affected ?? 0;
+    }
+    return counts;
+  }
+
+  private async rewriteTicket(
+    manager: EntityManager,
+    ticket: Ticket,
+    scrub: Scrub,
+  ): Promise<ErasureCounts> {
+    const title = scrub(ticket.title);
+    const description = scrub(ticket.description);
+    const custom = rewriteStrings(ticket.customFields, scrub);
+    const counts: ErasureCounts = {
+      'tickets.title': title === ticket.title ? 0 : 1,
+      'tickets.description': description === ticket.description ? 0 : 1,
+      'tickets.custom_fields': custom.changed,
+    };
+    if (Object.values(counts).every((count) => count === 0)) return counts;
+
+    const changes = {
+      title,
+      description,
+      customFields: custom.value,
+      version: () => 'version + 1',
+    } as QueryDeepPartialEntity<Ticket>;
+    await manager.update(Ticket, { tenantId: ticket.tenantId, id: ticket.id }, changes);
+    await this.searchIndex.indexTicket(manager, { ...ticket, title, description });
+    return counts;
+  }
+
+  private async rewriteComment(
+    manager: EntityManager,
+    comment: TicketComment,
+    scrub: Scrub,
+  ): Promise<ErasureCounts> {
+    const body = scrub(comment.body);
+    if (body === comment.body) return { 'ticket_comments.body': 0 };
+    await manager.update(TicketComment, { tenantId: comment.tenantId, id: comment.id }, { body });
+    if (!comment.internal) {
+      const source = {
+        tenantId: comment.tenantId,
+        ticketId: comment.ticketId,
+        sourceId: comment.id,
+      };
+      await this.searchIndex.indexSource(manager, { ...source, texts: [body] });
+    }
+    return { 'ticket_comments.body': 1 };
+  }
+
+  private async rewriteRevision(
+    manager: EntityManager,
+    revision: CommentRevision,
+    scrub: Scrub,
+  ): Promise<ErasureCounts> {
+    const body = scrub(revision.body);
+    if (body === revision.body) return { 'comment_revisions.body': 0 };
+    await manager.update(
+      CommentRevision,
+      { tenantId: revision.tenantId, id: revision.id },
+      { body },
+    );
+    return { 'comment_revisions.body': 1 };
+  }
+
+  /** Rows of one tenant in id order, read in batches; `filter` narrows them by column values. */
+  private async *rows<T extends Keyed>(
+    manager: EntityManager,
+    entity: new () => T,
+    tenantId: string,
+    filter: Record<string, string> = {},
+  ): AsyncIterable<T> {
+    let after = '';
+    for (;;) {
+      const query = manager
+        .getRepository(entity)
+        .createQueryBuilder('row')
+        .where('row.tenantId = :tenantId AND row.id > :after', { tenantId, after });
+      for (const [column, value] of Object.entries(filter)) {
+        query.andWhere(`row.${column} = :${column}`, { [column]: value });
+      }
+      const batch = await query.orderBy('row.id', 'ASC').limit(BATCH_SIZE).getMany();
+      yield* batch;
+      if (batch.length < BATCH_SIZE) return;
+      after = batch[batch.length - 1]!.id;
+    }
+  }
+}
+
+function add(total: ErasureCounts, counts: ErasureCounts): void {
+  for (const [field, count] of Object.entries(counts)) total[field] = (total[field] ?? 0) + count;
+}
+
+async function* mapEach<T>(
+  rows: AsyncIterable<T>,
+  map: (row: T) => unknown,
+): AsyncIterable<unknown> {
+  for await (const row of rows) yield map(row);
+}
+
+function cutoffOf(rule: RetentionRule, now: Date): Date {
+  return new Date(now.getTime() - rule.days * 24 * 60 * 60 * 1000);
+}
+
+function exportedTicket(ticket: Ticket): Record<string, unknown> {
+  return {
+    id: ticket.id,
+    domainId: ticket.domainId,
+    typeCode: ticket.typeCode,
+    status: ticket.status,
+    title: ticket.title,
+    description: ticket.description,
+    priority: ticket.priority,
+    customFields: ticket.customFields,
+    assigneeId: ticket.assigneeId,
+    projectId: ticket.projectId,
+    tags: ticket.tags,
+    createdAt: ticket.createdAt.toISOString(),
+    updatedAt: ticket.updatedAt.toISOString(),
+    dueAt: ticket.dueAt?.toISOString() ?? null,
+    resolvedAt: ticket.resolvedAt?.toISOString() ?? null,
+    deletedAt: ticket.deletedAt?.toISOString() ?? null,
+  };
+}
+
+function exportedComment(comment: TicketComment): Record<string, unknown> {
+  return {
+    id: comment.id,
+    ticketId: comment.ticketId,
+    body: comment.body,
+    internal: Boolean(comment.internal),
+    version: comment.version,
+    createdAt: comment.createdAt.toISOString(),
+    editedAt: comment.editedAt?.toISOString() ?? null,
+  };
+}
+
+function exportedRevision(revision: CommentRevision): Record<string, unknown> {
+  return {
+    id: revision.id,
+    commentId: revision.commentId,
+    ticketId: revision.ticketId,
+    version: revision.version,
+    body: revision.body,
+    replacedAt: revision.replacedAt.toISOString(),
+  };
+}
