@@ -1,4 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
+import type { QueryDeepPartialEntity } from 'typeorm';
 import { CreateUserCommand } from '#identity';
 import { DatabaseRouter, RequestContext, SYSTEM_ACTOR, TenantDatabase } from '#kernel';
 import { Tenant, TenantRegistry } from '#tenancy';
@@ -142,7 +143,9 @@ export async function seedTickets(
       });
     });
     await database.write(tenant.id, (unitOfWork) =>
-      unitOfWork.manager.insert(Ticket, rows).then(() => undefined),
+      unitOfWork.manager
+        .insert(Ticket, rows as QueryDeepPartialEntity<Ticket>[])
+        .then(() => undefined),
     );
   }
 }
