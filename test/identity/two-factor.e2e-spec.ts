@@ -9,7 +9,7 @@ import { auditEntries, readAsTenant, type ProblemBody } from './support/identity
 
 type Session = { accessToken: string; refreshToken?: string; twoFactorEnrolmentRequired?: boolean };
 
-/** A TOTP code for `offsetSteps` 30-second steps from now; the server accepts one step either side. */
+/** Generates the TOTP code `offsetSteps` 30-second steps from now. The server accepts one step either side. */
 function codeAt(secret: string, offsetSteps = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 }

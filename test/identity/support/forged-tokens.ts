@@ -11,7 +11,7 @@ export function signJwt(header: Record<string, unknown>, claims: Record<string, 
   return `${signingInput}.${signature}`;
 }
 
-/** An unsigned JWT with `alg: none`, the classic bypass of libraries that trust the header. */
+/** Builds an unsigned JWT with `alg: none`, which libraries that trust the header accept. */
 export function unsignedJwt(claims: Record<string, unknown>): string {
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`;
 }

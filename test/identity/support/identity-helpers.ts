@@ -13,7 +13,7 @@ export interface AuditRow {
   newValues: Record<string, unknown> | null;
 }
 
-/** A response body without the per-request correlation id, for comparing two failures. */
+/** Copies a response body without the per-request correlation id, for comparing two failures. */
 export function withoutCorrelation(body: Record<string, unknown>): Record<string, unknown> {
   const { correlationId: _ignored, ...rest } = body;
   return rest;

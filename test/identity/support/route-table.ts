@@ -67,12 +67,12 @@ export function nestRoutes(app: INestApplication): RouteEntry[] {
 type ExpressLayer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
 
 /**
- * Nest binds each middleware as a route for every HTTP method Express knows (35 on Node 20),
+ * Nest binds each middleware as a route for every HTTP method Express supports (35 on Node 20),
  * while a handler route names one method. Layers with more methods than this are middleware.
  */
 const MIDDLEWARE_METHOD_COUNT = 10;
 
-/** Lists the handler routes registered on the Express router, whoever registered them. */
+/** Lists the handler routes registered on the Express router, by Nest or by anything else. */
 export function expressRoutes(app: INestApplication): Array<{ method: string; path: string }> {
   const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] } };
   const stack = express.router?.stack ?? [];

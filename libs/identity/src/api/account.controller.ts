@@ -28,7 +28,7 @@ export class AccountController {
     return this.commands.execute(new ChangePasswordCommand(tenantId, actor, body.currentPassword, body.newPassword));
   }
 
-  /** Always 202 with the same body, so the answer never tells whether the address has an account. */
+  /** Returns 202 with the same body for every address, so the response never reveals an account. */
   @Post('password-reset/request')
   @HttpCode(202)
   @Public()

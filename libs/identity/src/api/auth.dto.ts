@@ -39,6 +39,6 @@ export class AcceptInvitationDto {
 }
 
 export class TwoFactorCodeDto {
-  /** A 6-digit TOTP code; turning two-factor sign-in off also accepts a recovery code. */
+  /** A 6-digit TOTP code. Turning two-factor sign-in off also accepts a recovery code. */
   @IsString() @MinLength(6) @MaxLength(64) code: string;
 }

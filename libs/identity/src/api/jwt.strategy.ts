@@ -48,7 +48,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw IdentityException.unauthenticated('The token has an unknown scope');
     }
     // TypeORM drops undefined values from a where clause, so a missing `sub` must never reach it.
-    // jsonwebtoken accepts a token without `exp`; every token this service signs has one.
+    // jsonwebtoken accepts a token without `exp`, but every token this service signs has one.
     if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number' || typeof claims.exp !== 'number') {
       throw IdentityException.unauthenticated('The token is malformed');
     }

@@ -48,7 +48,7 @@ export class UsersController {
     return toUserView(user);
   }
 
-  /** With `password` the account is active at once; without it the user is invited by e-mail. */
+  /** Creates an active account when `password` is given, else invites the user by e-mail. */
   @Post()
   @RequirePermission('users.manage')
   async create(

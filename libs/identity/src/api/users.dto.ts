@@ -23,7 +23,7 @@ export class CreateUserDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(64, { each: true })
   roles: string[];
 
-  /** Sets the password at once; without it the user is invited by e-mail and chooses one. */
+  /** Initial password. Without it the user is invited by e-mail and chooses one. */
   @IsOptional() @IsString() @MaxLength(MAX_PASSWORD_LENGTH * 4) password?: string;
 }
 

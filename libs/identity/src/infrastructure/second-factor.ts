@@ -10,7 +10,7 @@ import {
 } from './recovery-codes.js';
 import { Totp } from './totp.js';
 
-/** What the caller offered as a second factor. */
+/** The second factor a caller offers: a TOTP code or a recovery code. */
 export interface SecondFactorInput {
   otp?: string;
   recoveryCode?: string;

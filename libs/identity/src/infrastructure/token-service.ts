@@ -36,7 +36,7 @@ export interface TokenPair {
 }
 
 /**
- * The answer to a login that must first enrol a second factor: an access token limited to the
+ * The result of a login that must first enrol a second factor: an access token limited to the
  * two-factor setup routes, and no refresh token.
  */
 export interface EnrolmentSession {

@@ -2,7 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import type { Actor } from '#kernel';
 import type { TokenPair } from '../../infrastructure/token-service.js';
 
-/** Changes the caller's password; every other session ends and a new token pair is returned. */
+/** Changes the caller's password, ends every other session and returns a new token pair. */
 export class ChangePasswordCommand extends Command<TokenPair> {
   constructor(
     readonly tenantId: string,

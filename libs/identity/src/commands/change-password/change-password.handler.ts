@@ -18,8 +18,8 @@ const WRONG_CURRENT = {
 };
 
 /**
- * Checks the current password (a wrong one counts toward the lockout, and a locked account is
- * answered as if it were wrong), sets the new one, ends every session and returns a new pair.
+ * Checks the current password, sets the new one, ends every session and returns a new pair.
+ * A wrong current password counts toward the lockout, and a locked account gets the same error.
  */
 @CommandHandler(ChangePasswordCommand)
 export class ChangePasswordHandler implements ICommandHandler<ChangePasswordCommand> {

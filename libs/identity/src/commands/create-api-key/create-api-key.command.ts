@@ -3,7 +3,7 @@ import type { Actor } from '#kernel';
 import type { ApiKeyView } from '../../domain/api-key.view.js';
 
 export interface CreatedApiKey extends ApiKeyView {
-  /** The key itself; this is the only time it is returned. */
+  /** The key itself, returned only in this response. */
   key: string;
 }
 

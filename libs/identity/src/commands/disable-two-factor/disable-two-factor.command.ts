@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '#kernel';
 
-/** Turns two-factor sign-in off; `code` is a current TOTP code or an unused recovery code. */
+/** Turns two-factor sign-in off after checking `code`, a current TOTP code or an unused recovery code. */
 export class DisableTwoFactorCommand extends Command<void> {
   constructor(
     readonly tenantId: string,

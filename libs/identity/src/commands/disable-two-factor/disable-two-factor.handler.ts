@@ -11,14 +11,14 @@ import { endAllSessions } from '../../infrastructure/sessions.js';
 import { TwoFactorPolicy } from '../../infrastructure/two-factor-policy.js';
 import { DisableTwoFactorCommand } from './disable-two-factor.command.js';
 
-/** Six digits are a TOTP code; anything else is tried as a recovery code. */
+/** Reads six digits as a TOTP code and anything else as a recovery code. */
 function toSecondFactor(code: string): SecondFactorInput {
   return /^\d{6}$/.test(code) ? { otp: code } : { recoveryCode: code };
 }
 
 /**
  * Removes the TOTP secret and the recovery codes after checking a code, and ends every session.
- * Refused while the tenant makes two-factor sign-in mandatory for one of the caller's roles.
+ * Rejected while the tenant makes two-factor sign-in mandatory for one of the caller's roles.
  */
 @CommandHandler(DisableTwoFactorCommand)
 export class DisableTwoFactorHandler implements ICommandHandler<DisableTwoFactorCommand> {

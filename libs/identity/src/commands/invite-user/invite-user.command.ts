@@ -4,7 +4,7 @@ import type { User } from '../../domain/user.entity.js';
 
 export interface InvitationResult {
   user: User;
-  /** False when the mail port failed; the invitation can be sent again. */
+  /** False when the mail port failed, in which case the invitation can be sent again. */
   invitationSent: boolean;
 }
 

@@ -27,7 +27,7 @@ type Outcome = LoginResult | 'failed' | 'two_factor_required';
 /**
  * Checks credentials with lockout. Whether the account is missing, in another tenant, disabled,
  * locked or the password wrong, the client gets the same 401, and every outcome is audited.
- * Only after a correct password does a missing one-time code get its own answer.
+ * Only after a correct password does a missing one-time code get its own error type.
  */
 @CommandHandler(LogInCommand)
 export class LogInHandler implements ICommandHandler<LogInCommand> {

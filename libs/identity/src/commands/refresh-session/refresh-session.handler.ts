@@ -35,8 +35,8 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       const actor: Actor = { type: 'user', id: user.id, roles: user.roles };
       const now = new Date();
 
-      // Only a token that was already rotated proves a copy. One revoked by logout, a password
-      // change or an earlier reuse is just stale, and must not end the sessions opened since.
+      // Only a token that was already rotated proves a copy. A token revoked by logout, a password
+      // change or an earlier reuse is merely stale, and must not end the sessions opened since.
       if (stored.usedAt) {
         await manager.update(
           RefreshToken,

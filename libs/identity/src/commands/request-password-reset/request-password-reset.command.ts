@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 
-/** Sends a reset token to the address when it belongs to an active account; reveals nothing either way. */
+/** Sends a reset token to the address when it belongs to an active account, revealing nothing either way. */
 export class RequestPasswordResetCommand extends Command<void> {
   constructor(
     readonly tenantId: string,

@@ -13,12 +13,12 @@ import { RequestPasswordResetCommand } from './request-password-reset.command.js
 
 const ANONYMOUS: Actor = { type: 'system', id: 'anonymous', roles: [] };
 
-/** A new reset token is not sent while one issued less than this long ago is still unused. */
+/** Minimum time between two reset e-mails to one account, while the earlier token is unused. */
 const RESEND_INTERVAL_MS = 60_000;
 
 /**
  * Issues a reset token for an active account and mails it after commit without waiting, so
- * known and unknown addresses take about the same time and get the same answer. Both cases
+ * known and unknown addresses take about the same time and get the same response. Both cases
  * write one audit entry.
  */
 @CommandHandler(RequestPasswordResetCommand)

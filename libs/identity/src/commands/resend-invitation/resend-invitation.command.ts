@@ -2,7 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import type { Actor } from '#kernel';
 import type { InvitationResult } from '../invite-user/invite-user.command.js';
 
-/** Sends a new invitation token to an `invited` account; the earlier token stops working. */
+/** Sends a new invitation token to an `invited` account, which retires the earlier token. */
 export class ResendInvitationCommand extends Command<InvitationResult> {
   constructor(
     readonly tenantId: string,

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 
-/** Sets a new password with a reset token from e-mail; every session of the account ends. */
+/** Sets a new password with a reset token from e-mail and ends every session of the account. */
 export class ResetPasswordCommand extends Command<void> {
   constructor(
     readonly tenantId: string,

@@ -8,7 +8,7 @@ export interface TwoFactorSetup {
   otpauthUri: string;
 }
 
-/** Starts TOTP enrolment with a new pending secret; enabling it needs a code from that secret. */
+/** Starts TOTP enrolment with a new pending secret, which a code from it must then confirm. */
 export class SetUpTwoFactorCommand extends Command<TwoFactorSetup> {
   constructor(
     readonly tenantId: string,

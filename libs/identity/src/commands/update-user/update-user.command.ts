@@ -5,7 +5,7 @@ import type { User } from '../../domain/user.entity.js';
 export interface UserChanges {
   displayName?: string;
   roles?: string[];
-  /** `disabled` ends every session; `active` re-enables a disabled account. */
+  /** `disabled` ends every session, and `active` re-enables a disabled account. */
   status?: 'active' | 'disabled';
   /** `false` lifts a lockout before it expires. */
   locked?: false;
