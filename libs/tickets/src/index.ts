@@ -1,6 +1,7 @@
 import { CommentRevision } from './domain/comment-revision.entity.js';
 import { TicketComment } from './domain/comment.entity.js';
 import { Project } from './domain/project.entity.js';
+import { SavedFilter } from './domain/saved-filter.entity.js';
 import { TicketTag } from './domain/ticket-tag.entity.js';
 import { Ticket } from './domain/ticket.entity.js';
 import { CreateTickets1764806400200 } from './infrastructure/migrations/1764806400200-create-tickets.js';
@@ -8,6 +9,7 @@ import { ExtendTickets1764806400210 } from './infrastructure/migrations/17648064
 import { CreateProjects1764806400220 } from './infrastructure/migrations/1764806400220-create-projects.js';
 import { CreateTicketSearch1764806400230 } from './infrastructure/migrations/1764806400230-create-ticket-search.js';
 import { CreateComments1764806400240 } from './infrastructure/migrations/1764806400240-create-comments.js';
+import { CreateSavedFilters1764806400260 } from './infrastructure/migrations/1764806400260-create-saved-filters.js';
 import { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 import { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 import { CreateDomainConfigVersions1764806400250 } from './infrastructure/migrations/1764806400250-create-domain-config-versions.js';
@@ -53,6 +55,7 @@ export const TICKETS_ENTITIES = [
   Project,
   TicketComment,
   CommentRevision,
+  SavedFilter,
   DomainConfigVersion,
   DomainConfigActivation,
 ];
@@ -63,4 +66,5 @@ export const TICKETS_MIGRATIONS = [
   CreateTicketSearch1764806400230,
   CreateComments1764806400240,
   CreateDomainConfigVersions1764806400250,
+  CreateSavedFilters1764806400260,
 ];

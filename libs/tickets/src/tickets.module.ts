@@ -4,6 +4,12 @@ import { DomainsController } from './api/domains.controller.js';
 import { TicketsController } from './api/tickets.controller.js';
 import { CommentsController } from './api/comments.controller.js';
 import { ProjectsController } from './api/projects.controller.js';
+import { SavedFiltersController } from './api/saved-filters.controller.js';
+import { CreateSavedFilterHandler } from './commands/create-saved-filter/create-saved-filter.handler.js';
+import { DeleteSavedFilterHandler } from './commands/delete-saved-filter/delete-saved-filter.handler.js';
+import { UpdateSavedFilterHandler } from './commands/update-saved-filter/update-saved-filter.handler.js';
+import { GetSavedFilterHandler } from './queries/get-saved-filter/get-saved-filter.handler.js';
+import { ListSavedFiltersHandler } from './queries/list-saved-filters/list-saved-filters.handler.js';
 import { AddTicketToProjectHandler } from './commands/add-ticket-to-project/add-ticket-to-project.handler.js';
 import { CreateProjectHandler } from './commands/create-project/create-project.handler.js';
 import { UpdateProjectHandler } from './commands/update-project/update-project.handler.js';
@@ -30,7 +36,13 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
 
 @Module({
   imports: [TenancyModule],
-  controllers: [TicketsController, CommentsController, ProjectsController, DomainsController],
+  controllers: [
+    TicketsController,
+    CommentsController,
+    ProjectsController,
+    SavedFiltersController,
+    DomainsController,
+  ],
   providers: [
     DomainCatalog,
     ConfigVersionStore,
@@ -51,6 +63,11 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     AddTicketToProjectHandler,
     ListProjectsHandler,
     GetProjectHandler,
+    CreateSavedFilterHandler,
+    UpdateSavedFilterHandler,
+    DeleteSavedFilterHandler,
+    ListSavedFiltersHandler,
+    GetSavedFilterHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

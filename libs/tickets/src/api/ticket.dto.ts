@@ -80,7 +80,7 @@ export class AssignTicketDto {
 }
 
 export const TICKET_SORT_FIELDS = ['created', 'updated', 'due', 'priority'] as const;
-const SORT_VALUES = TICKET_SORT_FIELDS.flatMap((field) => [field, `-${field}`, `+${field}`]);
+const SORT_VALUES = TICKET_SORT_FIELDS.flatMap((field) => [field, `-${field}`]);
 
 /** Reads `true` and `false` from a query string; anything else stays as sent and fails IsBoolean. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -89,7 +89,8 @@ function toBoolean({ value }: { value: unknown }): unknown {
   return value;
 }
 
-export class ListTicketsDto {
+/** Which tickets to find and in what order; the query string of GET /tickets and a saved filter. */
+export class TicketCriteriaDto {
   @IsOptional() @IsString() @MaxLength(64) status?: string;
   @IsOptional() @IsString() @MaxLength(64) domainId?: string;
   @IsOptional() @IsString() @MaxLength(64) typeCode?: string;
@@ -103,10 +104,12 @@ export class ListTicketsDto {
   @IsOptional() @IsISO8601({ strict: true }) dueAfter?: string;
   @IsOptional() @IsString() @MaxLength(200) q?: string;
 
-  /** `created`, `updated`, `due` or `priority`; a leading `-` sorts descending. */
+  /** `created`, `updated`, `due` or `priority`, ascending; a leading `-` sorts descending. */
   @IsOptional() @IsIn(SORT_VALUES) sort?: string;
   @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+}
 
+export class ListTicketsDto extends TicketCriteriaDto {
   @IsOptional()
   @Type(() => Number)
   @IsInt()

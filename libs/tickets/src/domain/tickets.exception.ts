@@ -13,6 +13,16 @@ export class TicketsException extends MasalaException {
     return new TicketsException(ErrorCode.NotFound, 'Project not found');
   }
 
+  static savedFilterNotFound(): TicketsException {
+    return new TicketsException(ErrorCode.NotFound, 'Saved filter not found');
+  }
+
+  static savedFilterNameTaken(name: string): TicketsException {
+    return new TicketsException(ErrorCode.Conflict, `You already have a saved filter named "${name}"; choose another name`, {
+      errors: [{ field: 'name', rule: 'unique', message: 'name must be unique among your saved filters' }],
+    });
+  }
+
   static domainNotFound(): TicketsException {
     return new TicketsException(ErrorCode.NotFound, 'Domain not found');
   }

@@ -10,14 +10,6 @@ export interface TicketSort {
   direction: SortDirection;
 }
 
-/** Direction used when the request names a field without `-` or `order`. */
-const DEFAULT_DIRECTION: Record<TicketSortField, SortDirection> = {
-  created: 'desc',
-  updated: 'desc',
-  due: 'asc',
-  priority: 'desc',
-};
-
 const COLUMN: Record<TicketSortField, keyof Ticket> = {
   created: 'createdAt',
   updated: 'updatedAt',
@@ -25,12 +17,14 @@ const COLUMN: Record<TicketSortField, keyof Ticket> = {
   priority: 'priorityRank',
 };
 
-/** Reads `sort=-created` or `sort=created&order=desc`; the sign wins when both are given. */
+/**
+ * Reads `sort=-created` (descending) or `sort=created&order=desc`. A field without `-` sorts
+ * ascending unless `order=desc` is given. Without `sort` the newest tickets come first.
+ */
 export function parseTicketSort(sort: string | undefined, order: SortDirection | undefined): TicketSort {
-  const raw = sort ?? 'created';
-  const sign = raw.startsWith('-') ? 'desc' : raw.startsWith('+') ? 'asc' : undefined;
-  const field = raw.replace(/^[-+]/, '') as TicketSortField;
-  return { field, direction: sign ?? order ?? DEFAULT_DIRECTION[field] };
+  if (sort === undefined) return { field: 'created', direction: order ?? 'desc' };
+  if (sort.startsWith('-')) return { field: sort.slice(1) as TicketSortField, direction: 'desc' };
+  return { field: sort as TicketSortField, direction: order ?? 'asc' };
 }
 
 interface TicketCursor {
