@@ -38,6 +38,7 @@ import { PasswordHasher } from './infrastructure/password-hasher.js';
 import { IdentityPersonalDataParticipant } from './infrastructure/personal-data.participant.js';
 import { RoleCatalog } from './infrastructure/role-catalog.js';
 import { SecondFactor } from './infrastructure/second-factor.js';
+import { TenantNames } from './infrastructure/tenant-names.js';
 import { TokenService } from './infrastructure/token-service.js';
 import { Totp } from './infrastructure/totp.js';
 import { TwoFactorPolicy } from './infrastructure/two-factor-policy.js';
@@ -100,6 +101,7 @@ function mailPortProvider(options: IdentityModuleOptions): Provider {
     Totp,
     SecondFactor,
     TwoFactorPolicy,
+    TenantNames,
     OneTimeTokens,
     Mailer,
     IdentityPersonalDataParticipant,

@@ -8,7 +8,7 @@ export function hasMandatoryTwoFactorRole(roles: readonly string[]): boolean {
   return roles.some((role) => MANDATORY_TWO_FACTOR_ROLES.includes(role));
 }
 
-/** Reads the tenant setting `mandatoryTwoFactor`, and the tenant's name for e-mail, from the registry. */
+/** Reads the tenant setting `mandatoryTwoFactor` from the tenant registry. */
 @Injectable()
 export class TwoFactorPolicy {
   constructor(private readonly tenants: TenantRegistry) {}
@@ -20,10 +20,5 @@ export class TwoFactorPolicy {
 
   async isMandatory(tenantId: string, roles: readonly string[]): Promise<boolean> {
     return hasMandatoryTwoFactorRole(roles) && (await this.tenantRequiresTwoFactor(tenantId));
-  }
-
-  async tenantName(tenantId: string): Promise<string> {
-    const tenant = await this.tenants.findById(tenantId);
-    return tenant?.name ?? 'your organisation';
   }
 }

@@ -10,7 +10,7 @@ import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { invitationMessage } from '../../infrastructure/mail/messages.js';
 import { OneTimeTokens } from '../../infrastructure/one-time-tokens.js';
 import { RoleCatalog } from '../../infrastructure/role-catalog.js';
-import { TwoFactorPolicy } from '../../infrastructure/two-factor-policy.js';
+import { TenantNames } from '../../infrastructure/tenant-names.js';
 import { InviteUserCommand, type InvitationResult } from './invite-user.command.js';
 
 @CommandHandler(InviteUserCommand)
@@ -21,7 +21,7 @@ export class InviteUserHandler implements ICommandHandler<InviteUserCommand> {
     private readonly roles: RoleCatalog,
     private readonly tokens: OneTimeTokens,
     private readonly mailer: Mailer,
-    private readonly tenants: TwoFactorPolicy,
+    private readonly tenants: TenantNames,
   ) {}
 
   async execute({ tenantId, actor, input }: InviteUserCommand): Promise<InvitationResult> {
@@ -55,7 +55,7 @@ export class InviteUserHandler implements ICommandHandler<InviteUserCommand> {
       return { user: created, issued };
     });
 
-    const message = invitationMessage(user, issued, await this.tenants.tenantName(tenantId));
+    const message = invitationMessage(user, issued, await this.tenants.nameOf(tenantId));
     return { user, invitationSent: await this.mailer.send(message) };
   }
 }

@@ -6,7 +6,7 @@ import { UserInvitedEvent } from '../../events/identity.events.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { invitationMessage } from '../../infrastructure/mail/messages.js';
 import { OneTimeTokens } from '../../infrastructure/one-time-tokens.js';
-import { TwoFactorPolicy } from '../../infrastructure/two-factor-policy.js';
+import { TenantNames } from '../../infrastructure/tenant-names.js';
 import type { InvitationResult } from '../invite-user/invite-user.command.js';
 import { ResendInvitationCommand } from './resend-invitation.command.js';
 
@@ -16,7 +16,7 @@ export class ResendInvitationHandler implements ICommandHandler<ResendInvitation
     private readonly database: TenantDatabase,
     private readonly tokens: OneTimeTokens,
     private readonly mailer: Mailer,
-    private readonly tenants: TwoFactorPolicy,
+    private readonly tenants: TenantNames,
   ) {}
 
   async execute({ tenantId, actor, userId }: ResendInvitationCommand): Promise<InvitationResult> {
@@ -32,7 +32,7 @@ export class ResendInvitationHandler implements ICommandHandler<ResendInvitation
       return { user, issued };
     });
 
-    const message = invitationMessage(user, issued, await this.tenants.tenantName(tenantId));
+    const message = invitationMessage(user, issued, await this.tenants.nameOf(tenantId));
     return { user, invitationSent: await this.mailer.send(message) };
   }
 }

@@ -4,7 +4,7 @@ import { IdentityException } from '../../domain/identity.exception.js';
 import { User } from '../../domain/user.entity.js';
 import { TwoFactorSetupStartedEvent } from '../../events/identity.events.js';
 import { SecondFactor } from '../../infrastructure/second-factor.js';
-import { TwoFactorPolicy } from '../../infrastructure/two-factor-policy.js';
+import { TenantNames } from '../../infrastructure/tenant-names.js';
 import { SetUpTwoFactorCommand, type TwoFactorSetup } from './set-up-two-factor.command.js';
 
 const ISSUER = 'Ticket Masala';
@@ -14,11 +14,11 @@ export class SetUpTwoFactorHandler implements ICommandHandler<SetUpTwoFactorComm
   constructor(
     private readonly database: TenantDatabase,
     private readonly secondFactor: SecondFactor,
-    private readonly tenants: TwoFactorPolicy,
+    private readonly tenants: TenantNames,
   ) {}
 
   async execute({ tenantId, actor }: SetUpTwoFactorCommand): Promise<TwoFactorSetup> {
-    const tenantName = await this.tenants.tenantName(tenantId);
+    const tenantName = await this.tenants.nameOf(tenantId);
     return this.database.write(tenantId, async (unitOfWork) => {
       const manager = unitOfWork.manager;
       const user = await manager.findOneOrFail(User, { where: { tenantId, id: actor.id } });
