@@ -1,5 +1,5 @@
 import { AUDIT_ENTITIES, AUDIT_MIGRATIONS } from '#audit';
-import { COMPLIANCE_ENTITIES, COMPLIANCE_MIGRATIONS } from '#compliance';
+import { COMPLIANCE_ENTITIES, COMPLIANCE_MIGRATIONS, COMPLIANCE_SUBSCRIBERS } from '#compliance';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '#identity';
 import { TenantSubscriber, type SchemaDefinition } from '#kernel';
 import { TENANCY_ENTITIES, TENANCY_MIGRATIONS } from '#tenancy';
@@ -21,5 +21,5 @@ export const MASALA_SCHEMA: SchemaDefinition = {
     ...AUDIT_MIGRATIONS,
     ...COMPLIANCE_MIGRATIONS,
   ],
-  subscribers: [TenantSubscriber],
+  subscribers: [TenantSubscriber, ...COMPLIANCE_SUBSCRIBERS],
 };

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '#tenancy';
 import { ConsentsController } from './api/consents.controller.js';
 import { SubjectsController } from './api/subjects.controller.js';
+import { EraseSubjectHandler } from './commands/erase-subject/erase-subject.handler.js';
 import { ExportSubjectHandler } from './commands/export-subject/export-subject.handler.js';
 import { RecordConsentHandler } from './commands/record-consent/record-consent.handler.js';
 import { ConsentPolicy } from './infrastructure/consent-policy.js';
+import { SubjectEraser } from './infrastructure/erasure/subject-eraser.js';
 import { SubjectExporter } from './infrastructure/export/subject-exporter.js';
 import { CompliancePersonalDataParticipant } from './infrastructure/personal-data.participant.js';
 import { FindDataSubjectHandler } from './queries/find-data-subject/find-data-subject.handler.js';
@@ -17,9 +19,11 @@ import { ListConsentsHandler } from './queries/list-consents/list-consents.handl
   providers: [
     ConsentPolicy,
     SubjectExporter,
+    SubjectEraser,
     CompliancePersonalDataParticipant,
     RecordConsentHandler,
     ExportSubjectHandler,
+    EraseSubjectHandler,
     ListConsentsHandler,
     HasConsentHandler,
     FindDataSubjectHandler,

@@ -1,4 +1,5 @@
 import { UserConsent } from './domain/user-consent.entity.js';
+import { SubjectKeySubscriber } from './infrastructure/subject-key.subscriber.js';
 import { CreateUserConsents1764806400400 } from './infrastructure/migrations/1764806400400-create-user-consents.js';
 
 export { ComplianceModule } from './compliance.module.js';
@@ -14,11 +15,17 @@ export {
   ExportSubjectCommand,
   type PreparedExport,
 } from './commands/export-subject/export-subject.command.js';
+export { EraseSubjectCommand } from './commands/erase-subject/erase-subject.command.js';
+export type { ErasureReceipt } from './domain/erasure-receipt.js';
 export { FindDataSubjectQuery } from './queries/find-data-subject/find-data-subject.query.js';
 export {
   EXPORT_SCHEMA_VERSION,
   type ExportSummary,
 } from './infrastructure/export/subject-exporter.js';
+export {
+  SubjectKeySubscriber,
+  SUBJECT_KEYED_TABLES,
+} from './infrastructure/subject-key.subscriber.js';
 export {
   ListConsentsQuery,
   type ConsentHistory,
@@ -27,3 +34,4 @@ export * from './pii/index.js';
 
 export const COMPLIANCE_ENTITIES = [UserConsent];
 export const COMPLIANCE_MIGRATIONS = [CreateUserConsents1764806400400];
+export const COMPLIANCE_SUBSCRIBERS = [SubjectKeySubscriber];

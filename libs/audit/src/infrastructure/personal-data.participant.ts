@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   PersonalDataRegistry,
+  rewriteStrings,
   type DataSubject,
   type ErasureContext,
   type ErasureCounts,
@@ -9,14 +10,18 @@ import {
   type PersonalDataParticipant,
   type UnitOfWork,
 } from '#kernel';
-import { canonicalJson } from '../domain/audit-chain.js';
+import { canonicalJson, type SealedEntry } from '../domain/audit-chain.js';
+import { AuditCheckpoint } from '../domain/audit-checkpoint.entity.js';
 import { toAuditEntryView } from '../domain/audit-entry.view.js';
 import { AuditLogEntry } from '../domain/audit-log-entry.entity.js';
-import { concernsSubject } from '../domain/erase-subject.js';
+import { concernsSubject, type ErasableFields } from '../domain/erase-subject.js';
 import { AuditSubjectRedactor } from './audit-subject-redactor.js';
+import { rewriteChain } from './chain-rewriter.js';
 import { likePattern } from './like-pattern.js';
+import { lockChain, withRewritePermit } from './rewrite-permit.js';
 
 const BATCH_SIZE = 500;
+const REASON = 'erasure of a data subject';
 
 /**
  * The audit context's share of data-subject requests: the entries about the subject (they are a
@@ -46,23 +51,95 @@ export class AuditPersonalDataParticipant implements PersonalDataParticipant, On
     yield { name: 'entries', records: this.entriesAbout(manager, tenantId, subjectId) };
   }
 
+  /**
+   * Rewrites mentions of the subject in entries about other people first (a name in someone
+   * else's ticket), then lets AuditSubjectRedactor erase the entries about the subject. Each
+   * pass re-seals the chain from its first change and records a `redaction` checkpoint.
+   */
   async erase(
     unitOfWork: UnitOfWork,
     subject: DataSubject,
     context: ErasureContext,
   ): Promise<ErasureCounts> {
+    const mentions = await this.eraseMentions(unitOfWork, subject, context);
     const result = await this.redactor.redactSubject(
       unitOfWork,
       unitOfWork.tenantId,
       subject.id,
       [subject.email, subject.displayName, ...subject.aliases],
-      { actor: context.actor, reason: 'erasure of a data subject' },
+      { actor: context.actor, reason: REASON },
     );
     return {
+      'audit_log_entries.mentions_rewritten': mentions.rewritten,
       'audit_log_entries.rewritten': result.entriesRewritten,
-      'audit_log_entries.resealed': result.entriesResealed,
-      'audit_checkpoints.recorded': result.checkpointId ? 1 : 0,
+      'audit_log_entries.resealed': result.entriesResealed + mentions.resealed,
+      'audit_checkpoints.recorded': (result.checkpointId ? 1 : 0) + (mentions.checkpoint ? 1 : 0),
     };
+  }
+
+  /**
+   * Replaces the subject's e-mail address and name in the change values of entries that are not
+   * about them. The values are encrypted, so finding the first such entry reads the whole chain.
+   */
+  private async eraseMentions(
+    unitOfWork: UnitOfWork,
+    subject: DataSubject,
+    context: ErasureContext,
+  ): Promise<{ rewritten: number; resealed: number; checkpoint: boolean }> {
+    const { manager, tenantId } = unitOfWork;
+    const rewrite = (entry: SealedEntry): Partial<ErasableFields> | null => {
+      if (concernsSubject(entry, subject.id)) return null;
+      const oldValues = rewriteStrings(entry.oldValues, context.scrubKnown);
+      const newValues = rewriteStrings(entry.newValues, context.scrubKnown);
+      if (oldValues.changed + newValues.changed === 0) return null;
+      return {
+        oldValues: oldValues.value as SealedEntry['oldValues'],
+        newValues: newValues.value as SealedEntry['newValues'],
+      };
+    };
+
+    await lockChain(manager, tenantId);
+    const first = await this.firstSequence(manager, tenantId, rewrite);
+    if (first === null) return { rewritten: 0, resealed: 0, checkpoint: false };
+    const outcome = await withRewritePermit(manager, tenantId, REASON, () =>
+      rewriteChain(manager, tenantId, first, rewrite),
+    );
+    if (outcome.rewritten === 0)
+      return { rewritten: 0, resealed: outcome.resealed, checkpoint: false };
+    await manager.insert(AuditCheckpoint, {
+      tenantId,
+      id: crypto.randomUUID(),
+      kind: 'redaction',
+      sequence: outcome.firstRewrittenSequence!,
+      lastSequence: outcome.lastSequence,
+      previousHashBefore: outcome.headBefore,
+      previousHashAfter: outcome.headAfter,
+      entries: outcome.rewritten,
+      reason: REASON,
+      createdAt: new Date().toISOString(),
+    });
+    return { rewritten: outcome.rewritten, resealed: outcome.resealed, checkpoint: true };
+  }
+
+  private async firstSequence(
+    manager: EntityManager,
+    tenantId: string,
+    rewrite: (entry: SealedEntry) => Partial<ErasableFields> | null,
+  ): Promise<number | null> {
+    let after = 0;
+    for (;;) {
+      const batch = await manager
+        .getRepository(AuditLogEntry)
+        .createQueryBuilder('entry')
+        .where('entry.tenantId = :tenantId AND entry.sequence > :after', { tenantId, after })
+        .orderBy('entry.sequence', 'ASC')
+        .limit(BATCH_SIZE)
+        .getMany();
+      const found = batch.find((entry) => rewrite(entry) !== null);
+      if (found) return found.sequence;
+      if (batch.length < BATCH_SIZE) return null;
+      after = batch[batch.length - 1]!.sequence;
+    }
   }
 
   private async *entriesAbout(

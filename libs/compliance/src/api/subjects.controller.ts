@@ -1,9 +1,11 @@
-import { Controller, Get, Logger, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequirePermission, type Principal } from '#kernel';
+import { EraseSubjectCommand } from '../commands/erase-subject/erase-subject.command.js';
 import { ExportSubjectCommand } from '../commands/export-subject/export-subject.command.js';
 import { ComplianceException } from '../domain/compliance.exception.js';
+import type { ErasureReceipt } from '../domain/erasure-receipt.js';
 
 /** An unparseable id is reported exactly like a missing user. */
 const userId = new ParseUUIDPipe({ exceptionFactory: () => ComplianceException.subjectNotFound() });
@@ -16,8 +18,8 @@ export class SubjectsController {
 
   /**
    * Streams every record about the user as one JSON document. Errors found before the first
-   * byte (unknown user) are problem+json responses; a failure later aborts the connection, so a
-   * client never mistakes a truncated export for a complete one.
+   * byte, such as an unknown user, are problem+json responses. A failure later aborts the
+   * connection, so a client never mistakes a truncated export for a complete one.
    */
   @Get(':userId/export')
   @RequirePermission('compliance.export')
@@ -44,5 +46,17 @@ export class SubjectsController {
       });
       response.destroy();
     }
+  }
+
+  @Post(':userId/erasure')
+  @HttpCode(200)
+  @RequirePermission('compliance.erase')
+  erase(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId', userId) subjectId: string,
+  ): Promise<ErasureReceipt> {
+    return this.commands.execute(
+      new EraseSubjectCommand(principal.tenantId, principal.actor, subjectId),
+    );
   }
 }

@@ -1,4 +1,4 @@
-/** A purpose of processing that a tenant asks its users to consent to, or informs them about. */
+/** A purpose of processing that users consent to, or are informed about, in one tenant. */
 export interface ConsentPurpose {
   code: string;
   /** When true, the processing in `blocks` stops while the subject has not granted this purpose. */
@@ -11,8 +11,8 @@ export interface ConsentPurpose {
 
 /**
  * Purposes of a tenant whose settings name none. Notification and marketing e-mail and webhooks
- * that carry personal data need consent; operating the service does not, because it is needed
- * to perform the contract (GDPR Art. 6(1)(b)), so it is listed for information only.
+ * that carry personal data need consent. Operating the service needs none, because it performs
+ * the contract (GDPR Art. 6(1)(b)), so that purpose is listed for information only.
  */
 export const DEFAULT_CONSENT_PURPOSES: readonly ConsentPurpose[] = [
   { code: 'service_operation', requiresConsent: false, blocks: [] },

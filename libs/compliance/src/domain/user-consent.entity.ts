@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '#kernel';
 
-/** How a consent record reached the system. */
+/** Channels through which a consent record reaches the system. */
 export const CONSENT_SOURCES = ['api', 'import', 'officer'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
@@ -44,7 +44,7 @@ export class UserConsent {
   @Column({ type: 'varchar', length: 16 })
   source: ConsentSource;
 
-  /** Actor id of whoever recorded the decision: the subject, an officer, or the import job. */
+  /** Actor id of the recorder: the subject, an officer, or the operator who imported it. */
   @Column({ type: 'varchar', length: 64 })
   recordedBy: string;
 

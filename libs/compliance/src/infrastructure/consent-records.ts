@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { UserConsent } from '../domain/user-consent.entity.js';
 
-/** The current decision per purpose of one subject: the record with the highest revision. */
+/** Returns the current decision per purpose of one subject: its record with the highest revision. */
 export function currentConsents(
   manager: EntityManager,
   tenantId: string,

@@ -16,7 +16,7 @@ const BATCH_SIZE = 500;
 /**
  * The compliance context's own records about a subject: their consent history. Erasure keeps
  * it, because the controller must be able to show that processing had consent (GDPR Art. 7(1)),
- * and the records hold no e-mail address or name, only the user id, which identifies nobody once
+ * and the records hold no e-mail address or name, only the user id, which identifies no one once
  * the account is anonymised.
  */
 @Injectable()

@@ -9,8 +9,8 @@ export class ExportAbortedError extends Error {
 
 /**
  * Writes one JSON document to a stream piece by piece, honouring backpressure: `write` waits for
- * `drain` whenever the stream's buffer is full, so a producer that awaits each write never holds
- * more than about one buffer (the stream's highWaterMark) plus one record in memory.
+ * `drain` whenever the stream's buffer is full. A producer that awaits each write therefore keeps
+ * at most about the stream's highWaterMark plus one record in memory.
  */
 export class JsonStreamWriter {
   private failure?: Error;

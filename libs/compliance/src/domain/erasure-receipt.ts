@@ -1,0 +1,19 @@
+import type { ErasureCounts } from '#kernel';
+import type { CheckpointOutcome } from '../infrastructure/erasure/sqlite-checkpoint.js';
+
+/** What an erasure changed, by context and field. It contains counts only, never erased values. */
+export interface ErasureReceipt {
+  subjectId: string;
+  erasedAt: string;
+  /** Changes made in the erasure's transaction, per context. */
+  counts: Record<string, ErasureCounts>;
+  /** Work done after the commit, such as deleted files, per context. */
+  afterCommit: Record<string, ErasureCounts>;
+  /** `destroyed` when the subject's key existed and is gone, `none` when there was none. */
+  subjectKey: 'destroyed' | 'none' | 'failed';
+  /** SQLite only: whether the WAL was checkpointed and truncated after the erasure. */
+  walCheckpoint: CheckpointOutcome | 'failed';
+  /** False when a step after the commit failed; `problems` lists which. */
+  complete: boolean;
+  problems: string[];
+}

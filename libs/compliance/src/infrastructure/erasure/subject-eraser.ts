@@ -1,0 +1,160 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  FieldEncryption,
+  MASALA_SETTINGS,
+  PersonalDataRegistry,
+  TenantDatabase,
+  type Actor,
+  type DataSubject,
+  type ErasureContext,
+  type ErasureCounts,
+  type MasalaSettings,
+} from '#kernel';
+import type { ErasureReceipt } from '../../domain/erasure-receipt.js';
+import {
+  SubjectErasedEvent,
+  SubjectErasureCompletedEvent,
+} from '../../events/compliance.events.js';
+import { scrubKnownValues, scrubPersonalData } from '../../pii/index.js';
+import { checkpointSqliteFile, type CheckpointOutcome } from './sqlite-checkpoint.js';
+
+/**
+ * Erases a data subject (GDPR Art. 17) in two phases. In one unit of work, every participant
+ * anonymises its records and `subject.erased` records the counts; if any step fails, nothing
+ * changes. After the commit, participants remove files, the subject's key is destroyed (which
+ * makes subject-keyed values unreadable in backups too), `subject.erasure_completed` records
+ * that, and the SQLite WAL is checkpointed and truncated so no old page image stays on disk.
+ */
+@Injectable()
+export class SubjectEraser {
+  private readonly logger = new Logger(SubjectEraser.name);
+
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly registry: PersonalDataRegistry,
+    private readonly encryption: FieldEncryption,
+    @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
+  ) {}
+
+  async erase(tenantId: string, actor: Actor, subject: DataSubject): Promise<ErasureReceipt> {
+    const context = erasureContext(actor, subject);
+    const counts = await this.database.write(tenantId, async (unitOfWork) => {
+      const byContext: Record<string, ErasureCounts> = {};
+      for (const participant of this.registry.erasureParticipants()) {
+        byContext[participant.context] = await participant.erase(unitOfWork, subject, context);
+      }
+      await unitOfWork.emit(
+        new SubjectErasedEvent(tenantId, actor, subject.id, { counts: byContext }),
+      );
+      return byContext;
+    });
+    const erasedAt = new Date().toISOString();
+    this.logger.log({ message: 'Erased a data subject', tenantId, subjectId: subject.id });
+
+    const problems: string[] = [];
+    const afterCommit = await this.afterCommit(tenantId, subject, problems);
+    const subjectKey = this.destroyKey(tenantId, subject.id, problems);
+    await this.database.write(tenantId, (unitOfWork) =>
+      unitOfWork.emit(
+        new SubjectErasureCompletedEvent(tenantId, actor, subject.id, {
+          subjectKey,
+          afterCommit,
+          problems,
+        }),
+      ),
+    );
+    const walCheckpoint = await this.checkpoint(tenantId, problems);
+    return {
+      subjectId: subject.id,
+      erasedAt,
+      counts,
+      afterCommit,
+      subjectKey,
+      walCheckpoint,
+      complete: problems.length === 0,
+      problems,
+    };
+  }
+
+  private async afterCommit(
+    tenantId: string,
+    subject: DataSubject,
+    problems: string[],
+  ): Promise<Record<string, ErasureCounts>> {
+    const results: Record<string, ErasureCounts> = {};
+    for (const participant of this.registry.erasureParticipants()) {
+      if (!participant.afterErasure) continue;
+      try {
+        results[participant.context] = await participant.afterErasure(tenantId, subject);
+      } catch (error) {
+        problems.push(`${participant.context}: the step after the commit failed`);
+        this.logger.error({
+          message: 'Erasure step after commit failed',
+          tenantId,
+          subjectId: subject.id,
+          context: participant.context,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return results;
+  }
+
+  private destroyKey(
+    tenantId: string,
+    subjectId: string,
+    problems: string[],
+  ): ErasureReceipt['subjectKey'] {
+    try {
+      return this.encryption.destroySubjectKey(tenantId, subjectId) ? 'destroyed' : 'none';
+    } catch (error) {
+      problems.push('the subject key could not be destroyed');
+      this.logger.error({
+        message: 'Destroying a subject key failed',
+        tenantId,
+        subjectId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return 'failed';
+    }
+  }
+
+  private async checkpoint(
+    tenantId: string,
+    problems: string[],
+  ): Promise<CheckpointOutcome | 'failed'> {
+    try {
+      const outcome = await this.database.router.withTenantStore(tenantId, async (store) =>
+        store.kind === 'sqlite'
+          ? checkpointSqliteFile(store.location, this.settings.sqliteBusyTimeoutMs)
+          : 'not_applicable',
+      );
+      if (outcome === 'busy')
+        problems.push(
+          'the WAL checkpoint was blocked by a long reader; old pages stay in the WAL until the next checkpoint',
+        );
+      return outcome;
+    } catch (error) {
+      problems.push('the WAL checkpoint failed');
+      this.logger.error({
+        message: 'WAL checkpoint after erasure failed',
+        tenantId,
+        error: String(error),
+      });
+      return 'failed';
+    }
+  }
+}
+
+/** Builds the scrub functions passed to the participants: known values only, or all detected PII too. */
+export function erasureContext(actor: Actor, subject: DataSubject): ErasureContext {
+  const known = [subject.email, subject.displayName, ...subject.aliases].filter(
+    (value) => value !== '' && value !== '[erased]',
+  );
+  const scrubKnown = (text: string) => scrubKnownValues(text, known);
+  return {
+    actor,
+    scrubKnown,
+    scrubAll: (text: string) => scrubPersonalData(scrubKnown(text)).text,
+  };
+}
