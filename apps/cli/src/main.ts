@@ -4,6 +4,7 @@ import { InvalidSettingsError, MasalaException } from '#kernel';
 import { DomainConfigurationError } from '#tickets';
 import { CliError } from './cli-context.js';
 import { registerAuditCommands } from './commands/audit.commands.js';
+import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerTenantCommands } from './commands/tenant.commands.js';
 import { registerUserCommands } from './commands/user.commands.js';
 
@@ -27,6 +28,7 @@ const program = new Command('masala')
 registerTenantCommands(program);
 registerUserCommands(program);
 registerAuditCommands(program);
+registerKeyCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);

@@ -8,6 +8,7 @@ import {
 import { CqrsModule } from '@nestjs/cqrs';
 import { FieldEncryption } from './crypto/field-encryption.js';
 import { fieldEncryptionProvider } from './crypto/field-encryption.provider.js';
+import { KeyRotation } from './crypto/key-rotation.js';
 import { DatabaseRouter } from './database/database-router.js';
 import type { SchemaDefinition } from './database/sqlite-data-source.js';
 import { TenantDatabase } from './database/tenant-database.js';
@@ -47,6 +48,7 @@ export class KernelModule implements OnApplicationShutdown {
         },
         fieldEncryptionProvider(options.settings),
         TenantDatabase,
+        KeyRotation,
         PersonalDataRegistry,
       ],
       exports: [
@@ -54,6 +56,7 @@ export class KernelModule implements OnApplicationShutdown {
         DatabaseRouter,
         TenantDatabase,
         FieldEncryption,
+        KeyRotation,
         PersonalDataRegistry,
         CqrsModule,
       ],

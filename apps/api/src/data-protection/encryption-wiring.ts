@@ -1,10 +1,38 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { FieldEncryption } from '#kernel';
+import type { EntityManager } from 'typeorm';
+import { FieldEncryption, KeyRotation } from '#kernel';
 import { TenantRegistry } from '#tenancy';
 import { DomainCatalog, type DomainConfiguration } from '#tickets';
 
 /** Encryption context of the ticket custom field column, as its entity declares it. */
 export const CUSTOM_FIELDS_CONTEXT = 'tickets.custom_fields';
+
+/**
+ * Runs `work` holding a rewrite permit for the tenant's audit entries, which their triggers
+ * require for UPDATE. Key rotation only replaces ciphertext: the entries' hashes cover the
+ * decrypted values, so the chain stays valid.
+ */
+export async function withAuditRewritePermit<T>(
+  manager: EntityManager,
+  tenantId: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const postgres = manager.connection.driver.options.type === 'postgres';
+  const [first, second, third] = postgres ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+  const id = crypto.randomUUID();
+  await manager.query(
+    `INSERT INTO audit_rewrite_permits (tenant_id, id, reason) VALUES (${first}, ${second}, ${third})`,
+    [tenantId, id, 'data key rotation'],
+  );
+  try {
+    return await work();
+  } finally {
+    await manager.query(
+      `DELETE FROM audit_rewrite_permits WHERE tenant_id = ${first} AND id = ${second}`,
+      [tenantId, id],
+    );
+  }
+}
 
 /**
  * Connects field encryption to its sources: the tenant registry for each tenant's jurisdiction,
@@ -22,6 +50,7 @@ export class EncryptionWiring implements OnModuleInit {
     private readonly encryption: FieldEncryption,
     private readonly registry: TenantRegistry,
     private readonly catalog: DomainCatalog,
+    private readonly rotation: KeyRotation,
   ) {}
 
   onModuleInit(): void {
@@ -31,6 +60,7 @@ export class EncryptionWiring implements OnModuleInit {
     this.encryption.setSensitiveFieldResolver(CUSTOM_FIELDS_CONTEXT, (tenantId) =>
       this.sensitiveFields(tenantId),
     );
+    this.rotation.registerRewriteGuard('audit_log_entries', withAuditRewritePermit);
   }
 
   /**

@@ -48,3 +48,22 @@ export {
   type EncryptedColumnFormat,
 } from './encrypted-column.js';
 export { fieldEncryptionProvider } from './field-encryption.provider.js';
+export { findEncryptedTables, type EncryptedColumn, type EncryptedTable } from './encrypted-columns.js';
+export { reencryptStoredValue, type ReencryptedValue } from './stored-values.js';
+export {
+  KeyRotation,
+  TenantKeyRotatedEvent,
+  type RewriteGuard,
+  type RotationOptions,
+  type RotationProgress,
+  type RotationResult,
+} from './key-rotation.js';
+export {
+  KEY_STORE_BACKUP_FORMAT,
+  backupKeyStore,
+  readKeyStoreBackup,
+  restoreKeyStore,
+  type KeyStoreBackup,
+  type KeyStoreRestoreResult,
+} from './key-store-backup.js';
+export { writeFileAtomic } from './key-store-files.js';

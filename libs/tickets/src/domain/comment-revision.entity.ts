@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '#kernel';
+import { TimestampColumn, encryptedText } from '#kernel';
 
 /** The text a comment had before one edit, so the history of every comment can be shown. */
 @Entity({ name: 'comment_revisions' })
@@ -21,7 +21,7 @@ export class CommentRevision {
   @Column({ type: 'integer' })
   version: number;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', transformer: encryptedText('comment_revisions.body') })
   body: string;
 
   /** The user whose edit replaced this text. */

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from '#kernel';
+import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn, encryptedText } from '#kernel';
 
 /** A reply on a ticket. Internal notes are visible only to callers with `comments.internal`. */
 @Entity({ name: 'ticket_comments' })
@@ -18,7 +18,7 @@ export class TicketComment {
   @Column({ type: 'varchar', length: 36 })
   authorId: string;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', transformer: encryptedText('ticket_comments.body') })
   body: string;
 
   @Column({ type: 'boolean' })
