@@ -20,7 +20,11 @@ export class ActivationRecorder {
     private readonly displayPath: (path: string) => string,
   ) {}
 
-  /** Brings every tenant's trail up to `set`, as at start-up. */
+  /**
+   * Brings every tenant's trail up to `set`, as at start-up.
+   * NOTE: this reads every tenant's activation row, so in `database` tenancy it opens every
+   * tenant file once per start, one at a time behind the open-file limit.
+   */
   recordForAllTenants(set: ConfigurationSet): void {
     void this.enqueue(async () => {
       let written = 0;

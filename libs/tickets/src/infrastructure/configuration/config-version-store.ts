@@ -43,12 +43,6 @@ export class ConfigVersionStore {
     );
   }
 
-  async findVersion(id: string): Promise<DomainConfigVersion | null> {
-    return this.router
-      .catalog()
-      .read('', (manager) => manager.findOne(DomainConfigVersion, { where: { id } }));
-  }
-
   /**
    * Records `active` as the tenant's configuration, with a `configuration.activated` audit
    * entry in the same transaction, unless the tenant's trail already names it. Returns whether
@@ -60,11 +54,22 @@ export class ConfigVersionStore {
     file: string,
   ): Promise<boolean> {
     const { configuration, tenantScope } = active;
+    const isRecorded = (row: DomainConfigActivation | null) =>
+      row?.versionId === configuration.version && row.tenantScope === tenantScope;
+    // A read first spares a write transaction per tenant when start-up finds nothing to record.
+    const stored = await this.asSystem(() =>
+      this.database.read(tenantId, (manager) =>
+        manager.findOne(DomainConfigActivation, { where: { tenantId } }),
+      ),
+    );
+    if (isRecorded(stored)) {
+      return false;
+    }
     return this.asSystem(() =>
       this.database.write(tenantId, async (unitOfWork) => {
         const manager = unitOfWork.manager;
         const current = await manager.findOne(DomainConfigActivation, { where: { tenantId } });
-        if (current?.versionId === configuration.version && current.tenantScope === tenantScope) {
+        if (isRecorded(current)) {
           return false;
         }
         const values = { versionId: configuration.version, tenantScope, activatedAt: new Date() };
