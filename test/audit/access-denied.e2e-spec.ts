@@ -53,7 +53,12 @@ describe('denied access in the audit trail', () => {
     expect(entry).toBeDefined();
     expect(entry!.actor).toEqual({ type: 'user', id: employeeId });
     expect(entry!.entityType).toBe('route');
-    expect(entry!.newValues).toEqual({ method: 'GET', route: '/api/v1/audit', status: 403, reason: 'forbidden' });
+    expect(entry!.newValues).toEqual({
+      method: 'GET',
+      route: '/api/v1/audit',
+      status: 403,
+      reason: 'forbidden',
+    });
     expect(entry!.correlationId).toBe(response.headers['x-correlation-id']);
     expect(entry!.userAgent).toBe('denied-test');
     expect(entry!.ip).not.toBeNull();
@@ -66,7 +71,10 @@ describe('denied access in the audit trail', () => {
     expect(foreign.body.detail).toBe(missing.body.detail);
 
     const lookups = (await denials()).filter((entry) => entry.newValues?.reason === 'not_found');
-    expect(lookups.map((entry) => entry.newValues?.requestedId)).toEqual([globexTicketId, missingId]);
+    expect(lookups.map((entry) => entry.newValues?.requestedId)).toEqual([
+      globexTicketId,
+      missingId,
+    ]);
     expect(lookups[0]!.newValues?.route).toBe('/api/v1/tickets/:id');
     expect(lookups[0]!.newValues?.status).toBe(404);
   });
@@ -110,7 +118,8 @@ describe('denied access in the audit trail', () => {
     const attempts = MAX_PER_WINDOW + 15;
     for (let index = 0; index < attempts; index += 1) await asEmployee(route).expect(403);
 
-    const onRoute = () => denials().then((entries) => entries.filter((entry) => entry.newValues?.route === route));
+    const onRoute = () =>
+      denials().then((entries) => entries.filter((entry) => entry.newValues?.route === route));
     const recorded = await onRoute();
     expect(recorded).toHaveLength(MAX_PER_WINDOW);
     expect(recorded.every((entry) => entry.newValues?.summary === undefined)).toBe(true);
@@ -125,7 +134,9 @@ describe('denied access in the audit trail', () => {
 
   it('gives each route its own budget', async () => {
     await asEmployee('/api/v1/audit/export').expect(403);
-    const entries = (await denials()).filter((entry) => entry.newValues?.route === '/api/v1/audit/export');
+    const entries = (await denials()).filter(
+      (entry) => entry.newValues?.route === '/api/v1/audit/export',
+    );
     expect(entries).toHaveLength(1);
   });
 

@@ -3,9 +3,10 @@
  * command handler registered in the application and fails for a handler whose command has no row
  * in COVERAGE below, and for a row whose command no longer has a handler.
  *
- * Adding a command? Add a row keyed by the command's class name: `run` performs the command the
- * way a client does (over HTTP where a route exists, else through the CommandBus) and returns the
- * tenant whose trail records it; `action` is the audit action the run must append there.
+ * Adding a command? Add a row keyed by the command's class name. Its `run` performs the command
+ * the way a client does (over HTTP where a route exists, else through the CommandBus) and returns
+ * the tenant whose trail records it, acme when it returns nothing. Its `action` is the audit
+ * action that the run must append there.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ModulesContainer } from '@nestjs/core';
@@ -14,7 +15,12 @@ import { generate } from 'otplib';
 import { join } from 'node:path';
 import { ArchiveAuditEntriesCommand, ListAuditEntriesQuery } from '#audit';
 import { EnsureRequesterCommand, RequestContext, SYSTEM_ACTOR } from '#kernel';
-import { ChangeTenantSettingsCommand, ResumeTenantCommand, SuspendTenantCommand, type Tenant } from '#tenancy';
+import {
+  ChangeTenantSettingsCommand,
+  ResumeTenantCommand,
+  SuspendTenantCommand,
+  type Tenant,
+} from '#tenancy';
 import { CapturingMailAdapter, tokenIn } from '../identity/support/capturing-mail.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
@@ -30,7 +36,11 @@ interface Fixture {
   customerToken: string;
   customerId: string;
   /** Sends a request to acme as the holder of `token`. */
-  api(token: string, method: 'get' | 'post' | 'patch' | 'delete', path: string): ReturnType<TestApp['http']['get']>;
+  api(
+    token: string,
+    method: 'get' | 'post' | 'patch' | 'delete',
+    path: string,
+  ): ReturnType<TestApp['http']['get']>;
   /** Runs a command on the bus as operator code. */
   execute<T>(command: object): Promise<T>;
   /** A fresh ticket of the employee, with its version. */
@@ -73,7 +83,12 @@ const COVERAGE: Record<string, CoverageRow> = {
   ChangeTenantSettingsCommand: {
     action: 'tenant.settings_changed',
     run: async (f) => {
-      await f.execute(new ChangeTenantSettingsCommand('acme', SYSTEM_ACTOR, { set: { auditRetentionDays: 400 }, unset: [] }));
+      await f.execute(
+        new ChangeTenantSettingsCommand('acme', SYSTEM_ACTOR, {
+          set: { auditRetentionDays: 400 },
+          unset: [],
+        }),
+      );
     },
   },
 
@@ -83,14 +98,21 @@ const COVERAGE: Record<string, CoverageRow> = {
     run: async (f) => {
       await f
         .api(f.adminToken, 'post', '/users')
-        .send({ email: `${unique('created')}@acme.test`, roles: ['Employee'], password: TEST_PASSWORD })
+        .send({
+          email: `${unique('created')}@acme.test`,
+          roles: ['Employee'],
+          password: TEST_PASSWORD,
+        })
         .expect(201);
     },
   },
   InviteUserCommand: {
     action: 'user.invited',
     run: async (f) => {
-      await f.api(f.adminToken, 'post', '/users').send({ email: `${unique('invited')}@acme.test`, roles: ['Customer'] }).expect(201);
+      await f
+        .api(f.adminToken, 'post', '/users')
+        .send({ email: `${unique('invited')}@acme.test`, roles: ['Customer'] })
+        .expect(201);
     },
   },
   ResendInvitationCommand: {
@@ -108,7 +130,10 @@ const COVERAGE: Record<string, CoverageRow> = {
     run: async (f) => {
       const email = `${unique('accepting')}@acme.test`;
       const sent = f.mail.messages.length;
-      await f.api(f.adminToken, 'post', '/users').send({ email, roles: ['Customer'] }).expect(201);
+      await f
+        .api(f.adminToken, 'post', '/users')
+        .send({ email, roles: ['Customer'] })
+        .expect(201);
       const token = tokenIn(await f.mail.nextTo(email, 'invitation', sent));
       await f.t.http
         .post('/api/v1/auth/accept-invitation')
@@ -121,13 +146,20 @@ const COVERAGE: Record<string, CoverageRow> = {
     action: 'user.updated',
     run: async (f) => {
       const user = await f.user();
-      await f.api(f.adminToken, 'patch', `/users/${user.id}`).send({ displayName: 'Renamed Person' }).expect(200);
+      await f
+        .api(f.adminToken, 'patch', `/users/${user.id}`)
+        .send({ displayName: 'Renamed Person' })
+        .expect(200);
     },
   },
   EnsureRequesterCommand: {
     action: 'user.created',
     run: async (f) => {
-      await f.execute(new EnsureRequesterCommand(f.acme.id, SYSTEM_ACTOR, { email: `${unique('requester')}@acme.test` }));
+      await f.execute(
+        new EnsureRequesterCommand(f.acme.id, SYSTEM_ACTOR, {
+          email: `${unique('requester')}@acme.test`,
+        }),
+      );
     },
   },
 
@@ -185,7 +217,11 @@ const COVERAGE: Record<string, CoverageRow> = {
     run: async (f) => {
       const user = await f.user();
       const sent = f.mail.messages.length;
-      await f.t.http.post('/api/v1/auth/password-reset/request').set('X-Tenant-ID', 'acme').send({ email: user.email }).expect(202);
+      await f.t.http
+        .post('/api/v1/auth/password-reset/request')
+        .set('X-Tenant-ID', 'acme')
+        .send({ email: user.email })
+        .expect(202);
       const token = tokenIn(await f.mail.nextTo(user.email, 'password_reset', sent));
       await f.t.http
         .post('/api/v1/auth/password-reset/confirm')
@@ -227,7 +263,10 @@ const COVERAGE: Record<string, CoverageRow> = {
   CreateApiKeyCommand: {
     action: 'api_key.created',
     run: async (f) => {
-      await f.api(f.adminToken, 'post', '/api-keys').send({ name: unique('key'), permissions: ['tickets.read'] }).expect(201);
+      await f
+        .api(f.adminToken, 'post', '/api-keys')
+        .send({ name: unique('key'), permissions: ['tickets.read'] })
+        .expect(201);
     },
   },
   RevokeApiKeyCommand: {
@@ -263,14 +302,20 @@ const COVERAGE: Record<string, CoverageRow> = {
     action: 'ticket.transitioned',
     run: async (f) => {
       const ticket = await f.ticket();
-      await f.api(f.employeeToken, 'post', `/tickets/${ticket.id}/transitions`).send({ to: 'IN_PROGRESS' }).expect(200);
+      await f
+        .api(f.employeeToken, 'post', `/tickets/${ticket.id}/transitions`)
+        .send({ to: 'IN_PROGRESS' })
+        .expect(200);
     },
   },
   AssignTicketCommand: {
     action: 'ticket.assigned',
     run: async (f) => {
       const ticket = await f.ticket();
-      await f.api(f.employeeToken, 'post', `/tickets/${ticket.id}/assignment`).send({ assigneeId: f.employeeId }).expect(200);
+      await f
+        .api(f.employeeToken, 'post', `/tickets/${ticket.id}/assignment`)
+        .send({ assigneeId: f.employeeId })
+        .expect(200);
     },
   },
   DeleteTicketCommand: {
@@ -284,14 +329,20 @@ const COVERAGE: Record<string, CoverageRow> = {
     action: 'ticket.commented',
     run: async (f) => {
       const ticket = await f.ticket();
-      await f.api(f.employeeToken, 'post', `/tickets/${ticket.id}/comments`).send({ body: 'On it' }).expect(201);
+      await f
+        .api(f.employeeToken, 'post', `/tickets/${ticket.id}/comments`)
+        .send({ body: 'On it' })
+        .expect(201);
     },
   },
   EditCommentCommand: {
     action: 'comment.edited',
     run: async (f) => {
       const ticket = await f.ticket();
-      const comment = await f.api(f.employeeToken, 'post', `/tickets/${ticket.id}/comments`).send({ body: 'Frist' }).expect(201);
+      const comment = await f
+        .api(f.employeeToken, 'post', `/tickets/${ticket.id}/comments`)
+        .send({ body: 'Frist' })
+        .expect(201);
       await f
         .api(f.employeeToken, 'patch', `/tickets/${ticket.id}/comments/${comment.body.id}`)
         .set('If-Match', `"${comment.body.version}"`)
@@ -302,13 +353,19 @@ const COVERAGE: Record<string, CoverageRow> = {
   CreateProjectCommand: {
     action: 'project.created',
     run: async (f) => {
-      await f.api(f.employeeToken, 'post', '/projects').send({ name: unique('Project') }).expect(201);
+      await f
+        .api(f.employeeToken, 'post', '/projects')
+        .send({ name: unique('Project') })
+        .expect(201);
     },
   },
   UpdateProjectCommand: {
     action: 'project.updated',
     run: async (f) => {
-      const project = await f.api(f.employeeToken, 'post', '/projects').send({ name: unique('Project') }).expect(201);
+      const project = await f
+        .api(f.employeeToken, 'post', '/projects')
+        .send({ name: unique('Project') })
+        .expect(201);
       await f
         .api(f.employeeToken, 'patch', `/projects/${project.body.id}`)
         .set('If-Match', `"${project.body.version}"`)
@@ -319,9 +376,48 @@ const COVERAGE: Record<string, CoverageRow> = {
   AddTicketToProjectCommand: {
     action: 'project.ticket_added',
     run: async (f) => {
-      const project = await f.api(f.employeeToken, 'post', '/projects').send({ name: unique('Project') }).expect(201);
+      const project = await f
+        .api(f.employeeToken, 'post', '/projects')
+        .send({ name: unique('Project') })
+        .expect(201);
       const ticket = await f.ticket();
-      await f.api(f.employeeToken, 'post', `/projects/${project.body.id}/tickets`).send({ ticketId: ticket.id }).expect(200);
+      await f
+        .api(f.employeeToken, 'post', `/projects/${project.body.id}/tickets`)
+        .send({ ticketId: ticket.id })
+        .expect(200);
+    },
+  },
+
+  CreateSavedFilterCommand: {
+    action: 'saved_filter.created',
+    run: async (f) => {
+      await f
+        .api(f.employeeToken, 'post', '/saved-filters')
+        .send({ name: unique('Filter'), criteria: { status: 'NEW' } })
+        .expect(201);
+    },
+  },
+  UpdateSavedFilterCommand: {
+    action: 'saved_filter.updated',
+    run: async (f) => {
+      const filter = await f
+        .api(f.employeeToken, 'post', '/saved-filters')
+        .send({ name: unique('Filter'), criteria: { status: 'NEW' } })
+        .expect(201);
+      await f
+        .api(f.employeeToken, 'patch', `/saved-filters/${filter.body.id}`)
+        .send({ name: unique('Renamed filter') })
+        .expect(200);
+    },
+  },
+  DeleteSavedFilterCommand: {
+    action: 'saved_filter.deleted',
+    run: async (f) => {
+      const filter = await f
+        .api(f.employeeToken, 'post', '/saved-filters')
+        .send({ name: unique('Filter'), criteria: { status: 'NEW' } })
+        .expect(201);
+      await f.api(f.employeeToken, 'delete', `/saved-filters/${filter.body.id}`).expect(204);
     },
   },
 
@@ -343,13 +439,26 @@ const COVERAGE: Record<string, CoverageRow> = {
     },
   },
 
+  EraseSubjectCommand: {
+    action: 'subject.erased',
+    run: async (f) => {
+      const officer = await f.user(['ComplianceOfficer']);
+      const subject = await f.user(['Customer']);
+      await f.api(officer.token, 'post', `/compliance/subjects/${subject.id}/erasure`).expect(200);
+    },
+  },
+
   // Audit
   ArchiveAuditEntriesCommand: {
     action: 'audit.archived',
     run: async (f) => {
       const tenant = await f.tenant();
       const file = join(f.t.dataDir, `${tenant.slug}.jsonl`);
-      await f.execute(new ArchiveAuditEntriesCommand(tenant.id, SYSTEM_ACTOR, new Date(), file, { tenantSlug: tenant.slug }));
+      await f.execute(
+        new ArchiveAuditEntriesCommand(tenant.id, SYSTEM_ACTOR, new Date(), file, {
+          tenantSlug: tenant.slug,
+        }),
+      );
       return tenant.id;
     },
   },
@@ -410,7 +519,9 @@ describe('audit coverage of every command', () => {
     registered.push(...registeredCommands(t.app.get(ModulesContainer)));
 
     const api: Fixture['api'] = (token, method, path) =>
-      t.http[method](`/api/v1${path}`).set('X-Tenant-ID', 'acme').set('Authorization', `Bearer ${token}`);
+      t.http[method](`/api/v1${path}`)
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`);
     fixture = {
       t,
       mail,
@@ -463,7 +574,9 @@ describe('audit coverage of every command', () => {
     const queries = fixture.t.app.get(QueryBus);
     const latest = async (tenantId: string, action?: string) => {
       const page = await RequestContext.run({ correlationId: 'coverage-read', system: true }, () =>
-        queries.execute(new ListAuditEntriesQuery(tenantId, action ? { action } : {}, 1, undefined, 'desc')),
+        queries.execute(
+          new ListAuditEntriesQuery(tenantId, action ? { action } : {}, 1, undefined, 'desc'),
+        ),
       );
       return page.data[0]?.sequence ?? 0;
     };

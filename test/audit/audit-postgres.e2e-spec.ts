@@ -4,8 +4,17 @@ import pg from 'pg';
 import { AccessDenialRecorder, AuditSubjectRedactor, ERASED } from '#audit';
 import { TenantDatabase } from '#kernel';
 import type { Tenant } from '#tenancy';
-import { auditArchive, auditVerify, auditVerifyArchive } from '../../apps/cli/src/commands/audit.commands.js';
-import { createTestDatabase, ensurePostgres, logSkip, type TestDatabase } from '../postgres/support/postgres.js';
+import {
+  auditArchive,
+  auditVerify,
+  auditVerifyArchive,
+} from '../../apps/cli/src/commands/audit.commands.js';
+import {
+  createTestDatabase,
+  ensurePostgres,
+  logSkip,
+  type TestDatabase,
+} from '../postgres/support/postgres.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { allEntries, asSystem } from './audit-support.js';
 
@@ -14,7 +23,11 @@ if (!postgres.available) logSkip('audit trail on PostgreSQL', postgres.reason);
 const describePostgres = postgres.available ? describe : describe.skip;
 
 /** Runs `work` in a transaction of `url` that has `tenantId` set for row-level security. */
-async function asTenant<T>(url: string, tenantId: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function asTenant<T>(
+  url: string,
+  tenantId: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -91,14 +104,18 @@ describePostgres('audit trail on PostgreSQL', () => {
       t.app
         .get(TenantDatabase)
         .write(acme.id, (unitOfWork) =>
-          t.app.get(AuditSubjectRedactor).redactSubject(unitOfWork, acme.id, customerId, ['customer@acme.test']),
+          t.app
+            .get(AuditSubjectRedactor)
+            .redactSubject(unitOfWork, acme.id, customerId, ['customer@acme.test']),
         ),
     );
     expect(result.entriesRewritten).toBeGreaterThan(0);
     const entries = await allEntries(t, 'acme', adminToken, { subjectId: customerId });
     const created = entries.filter((entry) => entry.action === 'ticket.created');
     expect(created.map((entry) => entry.newValues?.title)).toEqual([ERASED, ERASED]);
-    expect(JSON.stringify(await allEntries(t, 'acme', adminToken))).not.toContain('customer@acme.test');
+    expect(JSON.stringify(await allEntries(t, 'acme', adminToken))).not.toContain(
+      'customer@acme.test',
+    );
     expect((await verifyOverHttp()).valid).toBe(true);
     const permits = await asTenant(database.appUrl, acme.id, (client) =>
       client.query('SELECT count(*)::int AS n FROM audit_rewrite_permits'),
@@ -108,7 +125,9 @@ describePostgres('audit trail on PostgreSQL', () => {
 
   it('archives and verifies from the checkpoint', async () => {
     const out = join(t.dataDir, 'postgres-archive.jsonl');
-    const archived = await asSystem(() => auditArchive(t.app, 'acme', { before: new Date().toISOString(), out }));
+    const archived = await asSystem(() =>
+      auditArchive(t.app, 'acme', { before: new Date().toISOString(), out }),
+    );
     expect(archived.exitCode).toBe(0);
     expect((await auditVerifyArchive(out)).exitCode).toBe(0);
     expect((await verifyOverHttp()).valid).toBe(true);
@@ -123,18 +142,25 @@ describePostgres('audit trail on PostgreSQL', () => {
       "UPDATE audit_checkpoints SET reason = 'forged'",
       'DELETE FROM audit_checkpoints',
     ]) {
-      await expect(asTenant(database.appUrl, acme.id, (client) => client.query(statement))).rejects.toThrow(
-        /append-only/,
-      );
+      await expect(
+        asTenant(database.appUrl, acme.id, (client) => client.query(statement)),
+      ).rejects.toThrow(/append-only/);
     }
   });
 
   it('finds an entry the schema owner edited', async () => {
     const [target] = await allEntries(t, 'acme', adminToken);
     await asTenant(database.ownerUrl, acme.id, async (client) => {
-      await client.query('ALTER TABLE audit_log_entries DISABLE TRIGGER audit_log_entries_append_only');
-      await client.query('UPDATE audit_log_entries SET actor_id = $1 WHERE id = $2', ['someone-else', target!.id]);
-      await client.query('ALTER TABLE audit_log_entries ENABLE TRIGGER audit_log_entries_append_only');
+      await client.query(
+        'ALTER TABLE audit_log_entries DISABLE TRIGGER audit_log_entries_append_only',
+      );
+      await client.query('UPDATE audit_log_entries SET actor_id = $1 WHERE id = $2', [
+        'someone-else',
+        target!.id,
+      ]);
+      await client.query(
+        'ALTER TABLE audit_log_entries ENABLE TRIGGER audit_log_entries_append_only',
+      );
     });
     const result = await verifyOverHttp();
     expect(result.valid).toBe(false);

@@ -5,7 +5,13 @@ import { verifySegment, type AuditEntryView } from '#audit';
 import type { Tenant } from '#tenancy';
 import { auditExport, auditVerifyArchive } from '../../apps/cli/src/commands/audit.commands.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { allEntries, asSystem, recordEvents, SyntheticChangeEvent, userActor } from './audit-support.js';
+import {
+  allEntries,
+  asSystem,
+  recordEvents,
+  SyntheticChangeEvent,
+  userActor,
+} from './audit-support.js';
 
 const BULK = 10_000;
 const ACTIONS = ['widget.created', 'widget.updated', 'widget.deleted'];
@@ -37,7 +43,8 @@ describe('reading the audit trail', () => {
   let adminToken: string;
   let baseline: number;
 
-  const get = (path: string) => t.http.get(path).set('X-Tenant-ID', 'acme').set('Authorization', `Bearer ${adminToken}`);
+  const get = (path: string) =>
+    t.http.get(path).set('X-Tenant-ID', 'acme').set('Authorization', `Bearer ${adminToken}`);
   const bulkIndexes = (predicate: (index: number) => boolean) =>
     Array.from({ length: BULK }, (_, index) => index).filter(predicate);
 
@@ -67,7 +74,9 @@ describe('reading the audit trail', () => {
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `&cursor=${cursor}` : '';
-      const page = await get(`/api/v1/audit?action=widget.updated&order=desc&limit=100${query}`).expect(200);
+      const page = await get(
+        `/api/v1/audit?action=widget.updated&order=desc&limit=100${query}`,
+      ).expect(200);
       seen.push(...(page.body.data as AuditEntryView[]).map((entry) => entry.sequence));
       cursor = page.body.nextCursor as string | null;
     } while (cursor);
@@ -84,7 +93,10 @@ describe('reading the audit trail', () => {
   });
 
   it('filters by entity type and id', async () => {
-    const entries = await allEntries(t, 'acme', adminToken, { entityType: 'gadget', entityId: 'item-7' });
+    const entries = await allEntries(t, 'acme', adminToken, {
+      entityType: 'gadget',
+      entityId: 'item-7',
+    });
     const expected = bulkIndexes((index) => index % 2 === 1 && index % 50 === 7);
     expect(entries.map((entry) => entry.newValues?.index)).toEqual(expected);
   });
@@ -121,7 +133,9 @@ describe('reading the audit trail', () => {
     for (const [query, field] of cases) {
       const response = await get(`/api/v1/audit?${query}`).expect(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
-      expect((response.body.errors as Array<{ field: string }>).map((error) => error.field)).toContain(field);
+      expect(
+        (response.body.errors as Array<{ field: string }>).map((error) => error.field),
+      ).toContain(field);
     }
   });
 
@@ -153,9 +167,11 @@ describe('reading the audit trail', () => {
     expect(first.newValues.index).toBe(100);
     expect(JSON.parse(lines.at(-1)!).newValues.index).toBe(1299);
 
-    const verification = await verifySegment((async function* () {
-      yield* lines;
-    })());
+    const verification = await verifySegment(
+      (async function* () {
+        yield* lines;
+      })(),
+    );
     expect(verification.valid).toBe(true);
   });
 
@@ -190,6 +206,8 @@ describe('reading the audit trail', () => {
 
   it('refuses to overwrite an export file', async () => {
     const out = join(t.dataDir, 'export.jsonl');
-    await expect(asSystem(() => auditExport(t.app, 'acme', { out }))).rejects.toThrow('already exists');
+    await expect(asSystem(() => auditExport(t.app, 'acme', { out }))).rejects.toThrow(
+      'already exists',
+    );
   });
 });

@@ -7,16 +7,27 @@ import { GENESIS_HASH, type AuditEntryView } from '#audit';
 import { SYSTEM_ACTOR } from '#kernel';
 import { CreateTenantCommand, type Tenant } from '#tenancy';
 import { CliError } from '../../apps/cli/src/cli-context.js';
-import { auditArchive, auditVerify, auditVerifyArchive } from '../../apps/cli/src/commands/audit.commands.js';
+import {
+  auditArchive,
+  auditVerify,
+  auditVerifyArchive,
+} from '../../apps/cli/src/commands/audit.commands.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { allEntries, asSystem, openRawDatabase, recordEvents, SyntheticChangeEvent, userActor } from './audit-support.js';
+import {
+  allEntries,
+  asSystem,
+  openRawDatabase,
+  recordEvents,
+  SyntheticChangeEvent,
+  userActor,
+} from './audit-support.js';
 
 const DAY_MS = 86_400_000;
 const OLD_EVENTS = 40;
 const RECENT_EVENTS = 15;
 
 /** Every timer stays real; only Date is pinned, so the write queue keeps running. */
-const DATE_ONLY = {
+const DATE_ONLY: Parameters<typeof jest.useFakeTimers>[0] = {
   doNotFake: [
     'hrtime',
     'nextTick',
@@ -28,7 +39,7 @@ const DATE_ONLY = {
     'clearInterval',
     'setTimeout',
     'clearTimeout',
-  ] as const,
+  ],
 };
 
 describe('audit retention and archives', () => {
@@ -41,7 +52,8 @@ describe('audit retention and archives', () => {
   const events = (tenantId: string, count: number, action: string) =>
     Array.from(
       { length: count },
-      (_, index) => new SyntheticChangeEvent(tenantId, userActor('operator'), { action, values: { index } }),
+      (_, index) =>
+        new SyntheticChangeEvent(tenantId, userActor('operator'), { action, values: { index } }),
     );
   const verifyOverHttp = async () => {
     const response = await t.http
@@ -49,7 +61,12 @@ describe('audit retention and archives', () => {
       .set('X-Tenant-ID', 'acme')
       .set('Authorization', `Bearer ${adminToken}`)
       .expect(200);
-    return response.body as { valid: boolean; entries: number; startSequence: number; reason?: string };
+    return response.body as {
+      valid: boolean;
+      entries: number;
+      startSequence: number;
+      reason?: string;
+    };
   };
   const live = (): Promise<AuditEntryView[]> => allEntries(t, 'acme', adminToken);
   const archive = (options: Parameters<typeof auditArchive>[2], slug = 'acme') =>
@@ -63,7 +80,10 @@ describe('audit retention and archives', () => {
         t.app
           .get(CommandBus)
           .execute(
-            new CreateTenantCommand({ slug: 'acme', name: 'Acme', settings: { auditRetentionDays: 30 } }, SYSTEM_ACTOR),
+            new CreateTenantCommand(
+              { slug: 'acme', name: 'Acme', settings: { auditRetentionDays: 30 } },
+              SYSTEM_ACTOR,
+            ),
           ),
       );
       await t.createUser(acme, 'admin@acme.test', ['Admin']);
@@ -149,7 +169,9 @@ describe('audit retention and archives', () => {
     const garbage = join(t.dataDir, 'garbage.jsonl');
     await writeFile(garbage, 'not json\n');
     expect((await auditVerifyArchive(garbage)).exitCode).toBe(1);
-    await expect(auditVerifyArchive(join(t.dataDir, 'missing.jsonl'))).rejects.toMatchObject({ exitCode: 2 });
+    await expect(auditVerifyArchive(join(t.dataDir, 'missing.jsonl'))).rejects.toMatchObject({
+      exitCode: 2,
+    });
   });
 
   it('continues the chain after archiving', async () => {
@@ -187,10 +209,14 @@ describe('audit retention and archives', () => {
     await expect(archive({}, 'globex')).rejects.toBeInstanceOf(CliError);
     await expect(archive({}, 'globex')).rejects.toMatchObject({ exitCode: 2 });
     await expect(archive({ before: 'yesterday' })).rejects.toMatchObject({ exitCode: 2 });
-    await expect(archive({ before: new Date(Date.now() + DAY_MS).toISOString() })).rejects.toMatchObject({
+    await expect(
+      archive({ before: new Date(Date.now() + DAY_MS).toISOString() }),
+    ).rejects.toMatchObject({
       exitCode: 2,
     });
-    await expect(archive({ before: new Date().toISOString(), out: firstArchive })).rejects.toMatchObject({
+    await expect(
+      archive({ before: new Date().toISOString(), out: firstArchive }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
     });
   });
@@ -208,7 +234,14 @@ describe('audit retention and archives', () => {
              previous_hash_after, entries, reason, created_at)
            VALUES (?, ?, 'archive', 1, ?, ?, ?, 1, 'forged', ?)`,
         )
-        .run(acme.id, crypto.randomUUID(), entries[0]!.sequence, GENESIS_HASH, entries[0]!.hash, new Date().toISOString());
+        .run(
+          acme.id,
+          crypto.randomUUID(),
+          entries[0]!.sequence,
+          GENESIS_HASH,
+          entries[0]!.hash,
+          new Date().toISOString(),
+        );
     } finally {
       raw.close();
     }

@@ -21,10 +21,17 @@ export class SyntheticChangeEvent extends DomainEvent {
       personalFields?: string[];
     },
   ) {
-    super(tenantId, actor, spec.entityType ?? 'widget', spec.entityId ?? 'widget-1', { new: spec.values }, {
-      subjectIds: spec.subjectIds,
-      personalFields: spec.personalFields,
-    });
+    super(
+      tenantId,
+      actor,
+      spec.entityType ?? 'widget',
+      spec.entityId ?? 'widget-1',
+      { new: spec.values },
+      {
+        subjectIds: spec.subjectIds,
+        personalFields: spec.personalFields,
+      },
+    );
     this.action = spec.action;
     if (spec.occurredAt) Object.assign(this, { occurredAt: spec.occurredAt });
   }
@@ -55,7 +62,7 @@ export async function recordEvents(
   }
 }
 
-/** Every audit entry of the token's tenant that matches `query`, oldest first, read page by page. */
+/** Reads every audit entry of the token's tenant that matches `query`, oldest first, page by page. */
 export async function allEntries(
   t: TestApp,
   tenantSlug: string,
@@ -65,7 +72,12 @@ export async function allEntries(
   const entries: AuditEntryView[] = [];
   let cursor: string | null = null;
   do {
-    const params = new URLSearchParams({ order: 'asc', limit: '100', ...query, ...(cursor ? { cursor } : {}) });
+    const params = new URLSearchParams({
+      order: 'asc',
+      limit: '100',
+      ...query,
+      ...(cursor ? { cursor } : {}),
+    });
     const response = await t.http
       .get(`/api/v1/audit?${params.toString()}`)
       .set('X-Tenant-ID', tenantSlug)
@@ -77,7 +89,7 @@ export async function allEntries(
   return entries;
 }
 
-/** A second, raw connection to the shared SQLite database, as an attacker with file access has. */
+/** Opens a second, raw connection to the shared SQLite database, as an attacker with file access could. */
 export function openRawDatabase(t: TestApp): Database.Database {
   return new Database(join(t.dataDir, 'masala.sqlite'));
 }

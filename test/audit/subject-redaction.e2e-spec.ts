@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import { AuditException, AuditSubjectRedactor, ERASED, type AuditEntryView, type AuditRedactionResult } from '#audit';
+import {
+  AuditException,
+  AuditSubjectRedactor,
+  ERASED,
+  type AuditEntryView,
+  type AuditRedactionResult,
+} from '#audit';
 import { CreateUserCommand } from '#identity';
 import { RequestContext, SYSTEM_ACTOR, TenantDatabase, type Actor } from '#kernel';
 import type { Tenant } from '#tenancy';
@@ -26,26 +32,43 @@ describe('erasing a subject from the audit trail', () => {
   let before: AuditEntryView[];
   let result: AuditRedactionResult;
 
-  const createUser = async (tenant: Tenant, email: string, displayName: string, roles: string[]) => {
+  const createUser = async (
+    tenant: Tenant,
+    email: string,
+    displayName: string,
+    roles: string[],
+  ) => {
     const created = await asSystem(() =>
       RequestContext.withTenant(tenant.id, () =>
         t.app
           .get(CommandBus)
-          .execute(new CreateUserCommand(tenant.id, SYSTEM_ACTOR, { email, displayName, roles, password: TEST_PASSWORD })),
+          .execute(
+            new CreateUserCommand(tenant.id, SYSTEM_ACTOR, {
+              email,
+              displayName,
+              roles,
+              password: TEST_PASSWORD,
+            }),
+          ),
       ),
     );
     return created.user.id;
   };
-  const redact = (tenantId: string, subjectId: string, replacements: string[], unitTenant = tenantId) =>
+  const redact = (
+    tenantId: string,
+    subjectId: string,
+    replacements: string[],
+    unitTenant = tenantId,
+  ) =>
     asSystem(() =>
-      t.app
-        .get(TenantDatabase)
-        .write(unitTenant, (unitOfWork) =>
-          t.app.get(AuditSubjectRedactor).redactSubject(unitOfWork, tenantId, subjectId, replacements, {
+      t.app.get(TenantDatabase).write(unitTenant, (unitOfWork) =>
+        t.app
+          .get(AuditSubjectRedactor)
+          .redactSubject(unitOfWork, tenantId, subjectId, replacements, {
             actor: adminActor,
             reason: 'erasure request 7',
           }),
-        ),
+      ),
     );
   const createTicket = (token: string, slug: string, title: string, description: string) =>
     t.http
@@ -104,7 +127,9 @@ describe('erasing a subject from the audit trail', () => {
       const rows = raw
         .prepare('SELECT old_values, new_values FROM audit_log_entries WHERE tenant_id = ?')
         .all(acme.id) as Array<{ old_values: string | null; new_values: string | null }>;
-      const stored = rows.flatMap((row) => [row.old_values, row.new_values]).filter((value) => value !== null);
+      const stored = rows
+        .flatMap((row) => [row.old_values, row.new_values])
+        .filter((value) => value !== null);
       expect(stored.length).toBeGreaterThan(0);
       expect(stored.filter((value) => !value!.startsWith('"enc:'))).toEqual([]);
     } finally {
@@ -130,9 +155,14 @@ describe('erasing a subject from the audit trail', () => {
   });
 
   it('leaves entries about others unchanged', async () => {
-    const after = new Map((await allEntries(t, 'acme', adminToken)).map((entry) => [entry.id, entry]));
+    const after = new Map(
+      (await allEntries(t, 'acme', adminToken)).map((entry) => [entry.id, entry]),
+    );
     const others = before.filter(
-      (entry) => !entry.subjectIds.includes(aliceId) && entry.actor.id !== aliceId && entry.entityId !== aliceId,
+      (entry) =>
+        !entry.subjectIds.includes(aliceId) &&
+        entry.actor.id !== aliceId &&
+        entry.entityId !== aliceId,
     );
     expect(others.length).toBeGreaterThan(0);
     for (const entry of others) {
@@ -155,7 +185,9 @@ describe('erasing a subject from the audit trail', () => {
 
   it('records a redaction checkpoint', () => {
     const [checkpoint] = checkpoints(acme.id);
-    const firstAboutAlice = before.find((entry) => entry.subjectIds.includes(aliceId) || entry.entityId === aliceId)!;
+    const firstAboutAlice = before.find(
+      (entry) => entry.subjectIds.includes(aliceId) || entry.entityId === aliceId,
+    )!;
     expect(checkpoint).toMatchObject({
       kind: 'redaction',
       sequence: firstAboutAlice.sequence,
@@ -178,8 +210,12 @@ describe('erasing a subject from the audit trail', () => {
   it('closes the rewrite permit', () => {
     const raw = openRawDatabase(t);
     try {
-      expect(raw.prepare('SELECT COUNT(*) AS n FROM audit_rewrite_permits').get()).toEqual({ n: 0 });
-      expect(() => raw.prepare("UPDATE audit_log_entries SET action = 'forged'").run()).toThrow(/append-only/);
+      expect(raw.prepare('SELECT COUNT(*) AS n FROM audit_rewrite_permits').get()).toEqual({
+        n: 0,
+      });
+      expect(() => raw.prepare("UPDATE audit_log_entries SET action = 'forged'").run()).toThrow(
+        /append-only/,
+      );
       expect(() => raw.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
     } finally {
       raw.close();
@@ -214,7 +250,9 @@ describe('erasing a subject from the audit trail', () => {
     const raw = openRawDatabase(t);
     try {
       raw.exec('DROP TRIGGER audit_log_entries_no_update');
-      raw.prepare('UPDATE audit_log_entries SET action = ? WHERE id = ?').run('ticket.forged', target.id);
+      raw
+        .prepare('UPDATE audit_log_entries SET action = ? WHERE id = ?')
+        .run('ticket.forged', target.id);
       raw.exec(`CREATE TRIGGER audit_log_entries_no_update BEFORE UPDATE ON audit_log_entries
         WHEN NOT EXISTS (SELECT 1 FROM audit_rewrite_permits WHERE tenant_id = OLD.tenant_id)
         BEGIN SELECT RAISE(ABORT, 'audit_log_entries is append-only'); END`);

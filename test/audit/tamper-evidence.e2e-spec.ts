@@ -17,7 +17,12 @@ describe('audit tamper evidence', () => {
       .set('X-Tenant-ID', slug)
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    return response.body as { valid: boolean; entries: number; firstBrokenId?: string; firstBrokenSequence?: number };
+    return response.body as {
+      valid: boolean;
+      entries: number;
+      firstBrokenId?: string;
+      firstBrokenSequence?: number;
+    };
   };
 
   const tamper = (statements: (raw: ReturnType<typeof openRawDatabase>) => void) => {
@@ -118,7 +123,9 @@ describe('audit tamper evidence', () => {
     };
     tamper((raw) => {
       raw
-        .prepare('UPDATE audit_log_entries SET actor_id = ?, hash = ? WHERE tenant_id = ? AND id = ?')
+        .prepare(
+          'UPDATE audit_log_entries SET actor_id = ?, hash = ? WHERE tenant_id = ? AND id = ?',
+        )
         .run(forged.actorId, hashEntry(forged), initech.id, target!.id);
     });
     const result = await verifyOverHttp('initech', token);

@@ -17,14 +17,20 @@ describe('ticket history through the IT workflow', () => {
   let ticketId: string;
 
   const call = (caller: Caller, method: 'get' | 'post' | 'patch', path: string) =>
-    t.http[method](path).set('X-Tenant-ID', caller.slug).set('Authorization', `Bearer ${caller.token}`);
+    t.http[method](path)
+      .set('X-Tenant-ID', caller.slug)
+      .set('Authorization', `Bearer ${caller.token}`);
 
   const history = async (caller: Caller, limit = 100): Promise<TicketHistoryEntry[]> => {
     const entries: TicketHistoryEntry[] = [];
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `&cursor=${cursor}` : '';
-      const page = await call(caller, 'get', `/api/v1/tickets/${ticketId}/history?limit=${limit}${query}`).expect(200);
+      const page = await call(
+        caller,
+        'get',
+        `/api/v1/tickets/${ticketId}/history?limit=${limit}${query}`,
+      ).expect(200);
       entries.push(...(page.body.data as TicketHistoryEntry[]));
       cursor = page.body.nextCursor as string | null;
     } while (cursor);
@@ -47,7 +53,11 @@ describe('ticket history through the IT workflow', () => {
     outsider = { slug: 'globex', token: await t.login('globex', 'agent@globex.test') };
 
     const created = await call(customer, 'post', '/api/v1/tickets')
-      .send({ title: 'VPN down', description: 'Cannot connect from home', customFields: { urgency: 'High' } })
+      .send({
+        title: 'VPN down',
+        description: 'Cannot connect from home',
+        customFields: { urgency: 'High' },
+      })
       .expect(201);
     ticketId = created.body.id as string;
     let version = created.body.version as number;
@@ -73,9 +83,15 @@ describe('ticket history through the IT workflow', () => {
     await call(employee, 'post', `/api/v1/tickets/${ticketId}/comments`)
       .send({ body: 'Firewall rule 17 looks wrong', internal: true })
       .expect(201);
-    await call(customer, 'post', `/api/v1/tickets/${ticketId}/comments`).send({ body: 'Thanks' }).expect(201);
+    await call(customer, 'post', `/api/v1/tickets/${ticketId}/comments`)
+      .send({ body: 'Thanks' })
+      .expect(201);
     for (const to of ['IN_PROGRESS', 'RESOLVED', 'CLOSED']) {
-      track(await call(employee, 'post', `/api/v1/tickets/${ticketId}/transitions`).send({ to }).expect(200));
+      track(
+        await call(employee, 'post', `/api/v1/tickets/${ticketId}/transitions`)
+          .send({ to })
+          .expect(200),
+      );
     }
   });
 
@@ -97,7 +113,11 @@ describe('ticket history through the IT workflow', () => {
       'ticket.transitioned',
     ]);
     const transitions = entries.filter((entry) => entry.action === 'ticket.transitioned');
-    expect(transitions.map((entry) => entry.newValues?.status)).toEqual(['IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+    expect(transitions.map((entry) => entry.newValues?.status)).toEqual([
+      'IN_PROGRESS',
+      'RESOLVED',
+      'CLOSED',
+    ]);
     const update = entries.find((entry) => entry.action === 'ticket.updated')!;
     expect(update.oldValues?.title).toBe('VPN down');
     expect(update.newValues?.title).toBe('VPN down for remote staff');
@@ -128,21 +148,39 @@ describe('ticket history through the IT workflow', () => {
   });
 
   it('answers 404 to callers who may not read the ticket', async () => {
-    const otherCustomerResponse = await call(otherCustomer, 'get', `/api/v1/tickets/${ticketId}/history`).expect(404);
-    const outsiderResponse = await call(outsider, 'get', `/api/v1/tickets/${ticketId}/history`).expect(404);
-    const missing = await call(employee, 'get', `/api/v1/tickets/${crypto.randomUUID()}/history`).expect(404);
+    const otherCustomerResponse = await call(
+      otherCustomer,
+      'get',
+      `/api/v1/tickets/${ticketId}/history`,
+    ).expect(404);
+    const outsiderResponse = await call(
+      outsider,
+      'get',
+      `/api/v1/tickets/${ticketId}/history`,
+    ).expect(404);
+    const missing = await call(
+      employee,
+      'get',
+      `/api/v1/tickets/${crypto.randomUUID()}/history`,
+    ).expect(404);
     await call(employee, 'get', '/api/v1/tickets/not-a-uuid/history').expect(404);
     expect(otherCustomerResponse.body.detail).toBe(missing.body.detail);
     expect(outsiderResponse.body.detail).toBe(missing.body.detail);
   });
 
   it('serves the work-items alias', async () => {
-    const response = await call(employee, 'get', `/api/v1/work-items/${ticketId}/history`).expect(200);
+    const response = await call(employee, 'get', `/api/v1/work-items/${ticketId}/history`).expect(
+      200,
+    );
     expect(response.body.data.length).toBeGreaterThan(0);
   });
 
   it('rejects an invalid cursor', async () => {
-    const response = await call(employee, 'get', `/api/v1/tickets/${ticketId}/history?cursor=xyz`).expect(400);
+    const response = await call(
+      employee,
+      'get',
+      `/api/v1/tickets/${ticketId}/history?cursor=xyz`,
+    ).expect(400);
     expect(response.body.errors[0].field).toBe('cursor');
   });
 });

@@ -6,14 +6,21 @@ import { AddAuditCheckpoints1764806400310 } from './infrastructure/migrations/17
 
 export { AuditModule } from './audit.module.js';
 export { AuditRecorder } from './infrastructure/audit-recorder.js';
-export { AccessDenialRecorder, type RefusedRequest } from './infrastructure/access-denial-recorder.js';
+export {
+  AccessDenialRecorder,
+  type RefusedRequest,
+} from './infrastructure/access-denial-recorder.js';
 export {
   AuditSubjectRedactor,
   type AuditRedactionOptions,
   type AuditRedactionResult,
 } from './infrastructure/audit-subject-redactor.js';
 export { AuditExports, type AuditExport } from './infrastructure/audit-exports.js';
-export { verifySegmentFile, SegmentFileExistsError, writeSegmentFile } from './infrastructure/segment-file.js';
+export {
+  verifySegmentFile,
+  SegmentFileExistsError,
+  writeSegmentFile,
+} from './infrastructure/segment-file.js';
 export { AuditLogEntry } from './domain/audit-log-entry.entity.js';
 export { AuditCheckpoint, type AuditCheckpointKind } from './domain/audit-checkpoint.entity.js';
 export { AuditException } from './domain/audit.exception.js';

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ArchiveAuditEntriesCommand,
+  AuditException,
   AuditExports,
   SegmentFileExistsError,
   SegmentFormatError,
@@ -15,10 +16,10 @@ import {
   writeSegmentFile,
   type SealedEntry,
 } from '#audit';
-import { MASALA_SETTINGS, type MasalaSettings } from '#kernel';
+import { ErrorCode, MASALA_SETTINGS, type MasalaSettings } from '#kernel';
 import { CLI_ACTOR, CliError, findTenantOrFail, withApplication } from '../cli-context.js';
 
-/** What an audit command prints and the exit code it ends with: 0 success, 1 a broken chain. */
+/** Output of an audit command and its exit code: 0 success, 1 a broken chain or a failed check. */
 export interface CliOutcome {
   exitCode: number;
   output: string;
@@ -56,7 +57,10 @@ export async function auditVerify(
     ? `Audit chain of ${tenant.slug} is valid: ${result.entries} entries checked`
     : `Audit chain of ${tenant.slug} is broken at entry ${result.firstBrokenId ?? '(none)'} ` +
       `(sequence ${result.firstBrokenSequence ?? '-'}): ${result.reason ?? 'unknown reason'}`;
-  return { exitCode: result.valid ? 0 : 1, output: render(Boolean(options.json), { tenant: tenant.slug, ...result }, text) };
+  return {
+    exitCode: result.valid ? 0 : 1,
+    output: render(Boolean(options.json), { tenant: tenant.slug, ...result }, text),
+  };
 }
 
 /** Writes a time range as JSON lines to `out`, or to standard output when `out` is absent. */
@@ -70,14 +74,19 @@ export async function auditExport(
   if (from && to && to <= from) throw new CliError('--to must be later than --from', 2);
   const tenant = await findTenantOrFail(app, slug);
 
-  const { header, batches } = await app.get(AuditExports).open(tenant.id, CLI_ACTOR, { from, to }, tenant.slug);
+  const { header, batches } = await app
+    .get(AuditExports)
+    .open(tenant.id, CLI_ACTOR, { from, to }, tenant.slug);
   if (!options.out) {
     await writeLines(`${JSON.stringify(header)}\n`, batches);
     return { exitCode: 0, output: '' };
   }
   await writeSegmentFile(options.out, header, batches).catch(rethrowExisting);
   const text = `Exported ${header.entries} entries of ${tenant.slug} to ${options.out}`;
-  return { exitCode: 0, output: render(Boolean(options.json), { file: options.out, ...header }, text) };
+  return {
+    exitCode: 0,
+    output: render(Boolean(options.json), { file: options.out, ...header }, text),
+  };
 }
 
 /**
@@ -90,31 +99,52 @@ export async function auditArchive(
   options: { before?: string; dryRun?: boolean; out?: string; json?: boolean },
 ): Promise<CliOutcome> {
   const tenant = await findTenantOrFail(app, slug);
-  const before = options.before ? parseInstant('--before', options.before) : retentionCutoff(tenant.settings);
+  const before = options.before
+    ? parseInstant('--before', options.before)
+    : retentionCutoff(tenant.settings);
   if (before.getTime() > Date.now()) throw new CliError('--before must not be in the future', 2);
   const settings = app.get<MasalaSettings>(MASALA_SETTINGS);
-  const file = options.dryRun ? null : (options.out ?? defaultArchiveFile(settings.dataDir, tenant.slug, before));
+  const file = options.dryRun
+    ? null
+    : (options.out ?? defaultArchiveFile(settings.dataDir, tenant.slug, before));
 
+  const command = new ArchiveAuditEntriesCommand(tenant.id, CLI_ACTOR, before, file, {
+    dryRun: options.dryRun,
+    tenantSlug: tenant.slug,
+  });
   const result = await app
     .get(CommandBus)
-    .execute(
-      new ArchiveAuditEntriesCommand(tenant.id, CLI_ACTOR, before, file, {
-        dryRun: options.dryRun,
-        tenantSlug: tenant.slug,
-      }),
-    );
-  const range = result.entries > 0 ? ` (sequences ${result.firstSequence} to ${result.lastSequence})` : '';
+    .execute(command)
+    .catch((error: unknown) => {
+      // A broken or changing chain is a problem found, not invalid input: exit code 1.
+      if (error instanceof AuditException && error.code === ErrorCode.Conflict)
+        throw new CliError(error.message, 1);
+      throw error;
+    });
+  const range =
+    result.entries > 0 ? ` (sequences ${result.firstSequence} to ${result.lastSequence})` : '';
   const text = result.dryRun
     ? `Would archive ${result.entries} entries of ${tenant.slug} before ${before.toISOString()}${range}`
     : result.entries === 0
       ? `No entries of ${tenant.slug} before ${before.toISOString()}; nothing archived`
       : `Archived ${result.entries} entries of ${tenant.slug}${range} to ${result.file}; checkpoint ${result.checkpointId}`;
-  return { exitCode: 0, output: render(Boolean(options.json), { tenant: tenant.slug, before, ...result }, text) };
+  return {
+    exitCode: 0,
+    output: render(Boolean(options.json), { tenant: tenant.slug, before, ...result }, text),
+  };
 }
 
 /** Verifies an archive or export file by the same hash chain; exit code 1 when it is broken. */
-export async function auditVerifyArchive(file: string, options: { json?: boolean } = {}): Promise<CliOutcome> {
-  if (!(await stat(file).then((info) => info.isFile(), () => false))) {
+export async function auditVerifyArchive(
+  file: string,
+  options: { json?: boolean } = {},
+): Promise<CliOutcome> {
+  if (
+    !(await stat(file).then(
+      (info) => info.isFile(),
+      () => false,
+    ))
+  ) {
     throw new CliError(`${file} is not a readable file`, 2);
   }
   let result;
@@ -123,16 +153,30 @@ export async function auditVerifyArchive(file: string, options: { json?: boolean
   } catch (error) {
     if (!(error instanceof SegmentFormatError)) throw error;
     const invalid = { valid: false, entries: 0, reason: error.message };
-    return { exitCode: 1, output: render(Boolean(options.json), invalid, `${file} is not a valid audit archive: ${error.message}`) };
+    return {
+      exitCode: 1,
+      output: render(
+        Boolean(options.json),
+        invalid,
+        `${file} is not a valid audit archive: ${error.message}`,
+      ),
+    };
   }
   const { header, ...verification } = result;
-  const scope = header ? `${header.kind} of tenant ${header.tenantSlug ?? header.tenantId}` : 'archive';
+  const scope = header
+    ? `${header.kind} of tenant ${header.tenantSlug ?? header.tenantId}`
+    : 'archive';
   const text = verification.valid
     ? `${file} is a valid ${scope}: ${verification.entries} entries`
     : `${file} (${scope}) is broken` +
-      (verification.firstBrokenId ? ` at entry ${verification.firstBrokenId} (sequence ${verification.firstBrokenSequence})` : '') +
+      (verification.firstBrokenId
+        ? ` at entry ${verification.firstBrokenId} (sequence ${verification.firstBrokenSequence})`
+        : '') +
       `: ${verification.reason ?? 'unknown reason'}`;
-  return { exitCode: verification.valid ? 0 : 1, output: render(Boolean(options.json), { ...verification, header }, text) };
+  return {
+    exitCode: verification.valid ? 0 : 1,
+    output: render(Boolean(options.json), { ...verification, header }, text),
+  };
 }
 
 function retentionCutoff(settings: { auditRetentionDays?: number } | undefined): Date {
@@ -141,13 +185,19 @@ function retentionCutoff(settings: { auditRetentionDays?: number } | undefined):
     throw new CliError('The tenant has no auditRetentionDays setting; pass --before <date>', 2);
   }
   if (!Number.isInteger(days) || days < 1) {
-    throw new CliError(`The tenant's auditRetentionDays (${String(days)}) must be a whole number of at least 1`, 2);
+    throw new CliError(
+      `The tenant's auditRetentionDays (${String(days)}) must be a whole number of at least 1`,
+      2,
+    );
   }
   return new Date(Date.now() - days * DAY_MS);
 }
 
 function defaultArchiveFile(dataDir: string, slug: string, before: Date): string {
-  const stamp = before.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = before
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return join(dataDir, 'audit-archives', slug, `audit-${slug}-before-${stamp}.jsonl`);
 }
 
@@ -161,7 +211,8 @@ async function writeLines(first: string, batches: AsyncIterable<SealedEntry[]>):
     if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   };
   await write(first);
-  for await (const batch of batches) await write(batch.map((entry) => `${toSegmentLine(entry)}\n`).join(''));
+  for await (const batch of batches)
+    await write(batch.map((entry) => `${toSegmentLine(entry)}\n`).join(''));
 }
 
 function finish(outcome: CliOutcome): void {
@@ -184,36 +235,64 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('export')
-    .description('write a time range of the audit trail as JSON lines (a header line, then one entry per line)')
+    .description(
+      'write a time range of the audit trail as JSON lines (a header line, then one entry per line)',
+    )
     .argument('<slug>', 'tenant slug')
     .option('--from <date>', 'first instant included, ISO 8601 (a date means midnight UTC)')
     .option('--to <date>', 'first instant excluded, ISO 8601')
     .option('--out <file>', 'file to create (never overwritten); standard output when absent')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nExample:\n  npm run masala -- audit export acme --from 2026-01-01 --to 2026-04-01 --out q1.jsonl')
-    .action(async (slug: string, options: { from?: string; to?: string; out?: string; json?: boolean }) => {
-      finish(await withApplication((app) => auditExport(app, slug, options)));
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run masala -- audit export acme --from 2026-01-01 --to 2026-04-01 --out q1.jsonl',
+    )
+    .action(
+      async (
+        slug: string,
+        options: { from?: string; to?: string; out?: string; json?: boolean },
+      ) => {
+        finish(await withApplication((app) => auditExport(app, slug, options)));
+      },
+    );
 
   audit
     .command('archive')
-    .description("move entries older than the tenant's auditRetentionDays (or --before) to an archive file")
+    .description(
+      "move entries older than the tenant's auditRetentionDays (or --before) to an archive file",
+    )
     .argument('<slug>', 'tenant slug')
-    .option('--before <date>', 'archive entries before this instant, ISO 8601; overrides auditRetentionDays')
+    .option(
+      '--before <date>',
+      'archive entries before this instant, ISO 8601; overrides auditRetentionDays',
+    )
     .option('--dry-run', 'only count the entries that would be archived')
     .option('--out <file>', 'archive file to create; default <data dir>/audit-archives/<slug>/')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  npm run masala -- audit archive acme --dry-run\n  npm run masala -- audit archive acme --before 2025-01-01')
-    .action(async (slug: string, options: { before?: string; dryRun?: boolean; out?: string; json?: boolean }) => {
-      finish(await withApplication((app) => auditArchive(app, slug, options)));
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run masala -- audit archive acme --dry-run\n  npm run masala -- audit archive acme --before 2025-01-01',
+    )
+    .action(
+      async (
+        slug: string,
+        options: { before?: string; dryRun?: boolean; out?: string; json?: boolean },
+      ) => {
+        finish(await withApplication((app) => auditArchive(app, slug, options)));
+      },
+    );
 
   audit
     .command('verify-archive')
-    .description('verify an archive or export file by its hash chain; exit code 1 when it is broken')
+    .description(
+      'verify an archive or export file by its hash chain; exit code 1 when it is broken',
+    )
     .argument('<file>', 'JSON lines file written by audit archive or audit export')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  npm run masala -- audit verify-archive data/audit-archives/acme/audit-acme-before-20250101T000000Z.jsonl')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run masala -- audit verify-archive data/audit-archives/acme/audit-acme-before-20250101T000000Z.jsonl',
+    )
     .action(async (file: string, options: { json?: boolean }) => {
       finish(await auditVerifyArchive(file, options));
     });

@@ -25,7 +25,13 @@ export class AuditController {
   list(@CurrentPrincipal() principal: Principal, @Query() query: AuditQueryDto) {
     const { limit, cursor, order, from, to, ...filters } = query;
     return this.queries.execute(
-      new ListAuditEntriesQuery(principal.tenantId, { ...filters, ...toTimeRange({ from, to }) }, limit, cursor, order),
+      new ListAuditEntriesQuery(
+        principal.tenantId,
+        { ...filters, ...toTimeRange({ from, to }) },
+        limit,
+        cursor,
+        order,
+      ),
     );
   }
 
@@ -47,7 +53,12 @@ export class AuditController {
     @Res() response: Response,
   ): Promise<void> {
     const range = toTimeRange(query);
-    const { header, batches } = await this.exports.open(principal.tenantId, principal.actor, range, principal.tenantSlug);
+    const { header, batches } = await this.exports.open(
+      principal.tenantId,
+      principal.actor,
+      range,
+      principal.tenantSlug,
+    );
     const name = `audit-${principal.tenantSlug || principal.tenantId}-${header.firstSequence ?? 0}-${header.lastSequence ?? 0}.jsonl`;
     response.status(200);
     response.setHeader('Content-Type', `${NDJSON_CONTENT_TYPE}; charset=utf-8`);
@@ -65,7 +76,11 @@ export class AuditController {
       }
       response.end();
     } catch (error) {
-      this.logger.error({ message: 'Audit export failed while streaming', tenantId: principal.tenantId, error: String(error) });
+      this.logger.error({
+        message: 'Audit export failed while streaming',
+        tenantId: principal.tenantId,
+        error: String(error),
+      });
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   }

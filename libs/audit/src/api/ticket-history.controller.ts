@@ -1,6 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { CurrentPrincipal, ErrorCode, MasalaException, RequirePermission, type Principal } from '#kernel';
+import {
+  CurrentPrincipal,
+  ErrorCode,
+  MasalaException,
+  RequirePermission,
+  type Principal,
+} from '#kernel';
 import { GetTicketHistoryQuery } from '../queries/get-ticket-history/get-ticket-history.query.js';
 import { HistoryQueryDto } from './audit-query.dto.js';
 
@@ -20,6 +26,8 @@ export class TicketHistoryController {
     @Param('id', ticketId) id: string,
     @Query() query: HistoryQueryDto,
   ) {
-    return this.queries.execute(new GetTicketHistoryQuery(principal, id, query.limit, query.cursor));
+    return this.queries.execute(
+      new GetTicketHistoryQuery(principal, id, query.limit, query.cursor),
+    );
   }
 }

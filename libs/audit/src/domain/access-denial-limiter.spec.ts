@@ -13,7 +13,10 @@ const source = (actor: Actor, route = '/api/v1/audit'): DenialSource => ({
 
 function limiterAt(start = Date.parse('2026-12-01T10:00:00.000Z')) {
   const clock = { now: start };
-  const limiter = new AccessDenialLimiter({ maxPerWindow: 3, windowMs: 60_000, maxSources: 100 }, () => clock.now);
+  const limiter = new AccessDenialLimiter(
+    { maxPerWindow: 3, windowMs: 60_000, maxSources: 100 },
+    () => clock.now,
+  );
   return { limiter, clock };
 }
 
@@ -67,7 +70,10 @@ describe('AccessDenialLimiter', () => {
 
   it('closes every window when too many sources are tracked', () => {
     const clock = { now: 0 };
-    const limiter = new AccessDenialLimiter({ maxPerWindow: 1, windowMs: 60_000, maxSources: 2 }, () => clock.now);
+    const limiter = new AccessDenialLimiter(
+      { maxPerWindow: 1, windowMs: 60_000, maxSources: 2 },
+      () => clock.now,
+    );
     limiter.register(source(alice));
     limiter.register(source(alice));
     limiter.register(source(bob));

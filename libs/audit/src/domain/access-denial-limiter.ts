@@ -1,6 +1,6 @@
 import type { Actor } from '#kernel';
 
-/** What identifies a stream of denials: one actor of one tenant on one route. */
+/** Source of a stream of denials: one actor of one tenant on one route. */
 export interface DenialSource {
   tenantId: string;
   actor: Actor;
@@ -30,7 +30,11 @@ export interface DenialLimits {
   maxSources: number;
 }
 
-export const DEFAULT_DENIAL_LIMITS: DenialLimits = { maxPerWindow: 10, windowMs: 60_000, maxSources: 10_000 };
+export const DEFAULT_DENIAL_LIMITS: DenialLimits = {
+  maxPerWindow: 10,
+  windowMs: 60_000,
+  maxSources: 10_000,
+};
 
 /**
  * Fixed-window counter of denials per tenant, actor and route. The first `maxPerWindow` denials of
@@ -48,7 +52,13 @@ export class AccessDenialLimiter {
   /** Counts one denial; returns whether to record it and the summaries of windows that ended. */
   register(source: DenialSource): { record: boolean; ended: SuppressedDenials[] } {
     const now = this.now();
-    const key = JSON.stringify([source.tenantId, source.actor.type, source.actor.id, source.method, source.route]);
+    const key = JSON.stringify([
+      source.tenantId,
+      source.actor.type,
+      source.actor.id,
+      source.method,
+      source.route,
+    ]);
     const ended: SuppressedDenials[] = [];
 
     let window = this.windows.get(key);
@@ -75,7 +85,8 @@ export class AccessDenialLimiter {
     const now = this.now();
     const ended: SuppressedDenials[] = [];
     for (const [key, window] of this.windows) {
-      if (all || now - window.startedAt >= this.limits.windowMs) ended.push(...this.close(key, window, now));
+      if (all || now - window.startedAt >= this.limits.windowMs)
+        ended.push(...this.close(key, window, now));
     }
     return ended;
   }

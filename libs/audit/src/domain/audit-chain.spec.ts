@@ -14,13 +14,17 @@ describe('hashEntry', () => {
   it('keeps the hash of entries without personal fields', () => {
     const [entry] = sealedChain(1, () => ({ personalFields: [] }));
     const { personalFields: _ignored, ...withoutList } = entry!;
-    expect(hashEntry({ ...withoutList, personalFields: undefined as unknown as string[] })).toBe(entry!.hash);
+    expect(hashEntry({ ...withoutList, personalFields: undefined as unknown as string[] })).toBe(
+      entry!.hash,
+    );
   });
 
   it('covers the personal field list when present', () => {
     const [entry] = sealedChain(1);
     expect(hashEntry({ ...entry!, personalFields: [] })).not.toBe(entry!.hash);
-    expect(hashEntry({ ...entry!, personalFields: ['title', 'description'] })).not.toBe(entry!.hash);
+    expect(hashEntry({ ...entry!, personalFields: ['title', 'description'] })).not.toBe(
+      entry!.hash,
+    );
   });
 });
 

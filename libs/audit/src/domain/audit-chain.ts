@@ -42,8 +42,8 @@ export type SealedEntry = Pick<
 /**
  * Hash of an entry: SHA-256 over its canonical content, which includes the previous hash. The
  * fields added after the first release (personal fields, parent entity) are hashed as one
- * trailing object, and only when one of them is set, so entries written before they existed keep
- * their hashes; setting, clearing or editing one still changes the hash.
+ * trailing object, and only when one of them is set. So entries written before they existed keep
+ * their hashes, while setting, clearing or editing one still changes the hash.
  */
 export function hashEntry(entry: Omit<SealedEntry, 'hash'>): string {
   const content: unknown[] = [
@@ -110,7 +110,7 @@ export interface ChainVerification {
   firstBrokenSequence?: number;
   /** Sequence and previous hash the verification started from: genesis, or an archive checkpoint. */
   startSequence?: number;
-  /** Why the chain is invalid, when it is. */
+  /** Reason the chain is invalid, when it is. */
   reason?: string;
 }
 
@@ -144,7 +144,7 @@ export class ChainVerifier {
     this.expectedSequence = entry.sequence + 1;
   }
 
-  /** The first entry that failed, if one has. */
+  /** Returns the first entry that failed, if any. */
   firstBreak(): { id: string; sequence: number; reason: string } | undefined {
     return this.broken;
   }

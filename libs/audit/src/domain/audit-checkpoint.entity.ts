@@ -12,8 +12,8 @@ export type AuditCheckpointKind = 'redaction' | 'archive';
  *   before and after the re-seal, so an externally kept head hash can be matched to the rewrite.
  * - `archive`: the range was written to an archive file and removed from the live table.
  *   `previousHashBefore` is the previous hash of the first archived entry (the archive file's
- *   anchor); `previousHashAfter` is the hash of the last archived entry, which the first live
- *   entry carries as its previous hash and where live verification starts.
+ *   anchor). `previousHashAfter` is the hash of the last archived entry: the first live entry
+ *   carries it as its previous hash, and live verification starts from it.
  */
 @Entity({ name: 'audit_checkpoints' })
 @Index('audit_checkpoints_tenant_kind', ['tenantId', 'kind', 'lastSequence'])

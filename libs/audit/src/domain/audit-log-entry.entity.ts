@@ -47,10 +47,18 @@ export class AuditLogEntry {
   @Column({ type: 'varchar', length: 64, nullable: true })
   parentEntityId: string | null;
 
-  @Column({ type: 'simple-json', nullable: true, transformer: encryptedJson('audit_log_entries.old_values') })
+  @Column({
+    type: 'simple-json',
+    nullable: true,
+    transformer: encryptedJson('audit_log_entries.old_values'),
+  })
   oldValues: Record<string, unknown> | null;
 
-  @Column({ type: 'simple-json', nullable: true, transformer: encryptedJson('audit_log_entries.new_values') })
+  @Column({
+    type: 'simple-json',
+    nullable: true,
+    transformer: encryptedJson('audit_log_entries.new_values'),
+  })
   newValues: Record<string, unknown> | null;
 
   /** Users the entry is about, for export and erasure. */

@@ -32,7 +32,9 @@ export class SegmentFormatError extends Error {}
 export function parseSegmentHeader(line: string): SegmentHeader {
   const header = parseJsonObject(line, 'header');
   if (header.format !== SEGMENT_FORMAT || header.version !== SEGMENT_VERSION) {
-    throw new SegmentFormatError(`the first line is not a ${SEGMENT_FORMAT} version ${SEGMENT_VERSION} header`);
+    throw new SegmentFormatError(
+      `the first line is not a ${SEGMENT_FORMAT} version ${SEGMENT_VERSION} header`,
+    );
   }
   const empty = header.entries === 0;
   const problems = [
@@ -43,29 +45,47 @@ export function parseSegmentHeader(line: string): SegmentHeader {
     empty || HASH.test(String(header.firstPreviousHash)) ? null : 'firstPreviousHash',
     empty || HASH.test(String(header.lastHash)) ? null : 'lastHash',
   ].filter((problem) => problem !== null);
-  if (problems.length > 0) throw new SegmentFormatError(`the header has invalid fields: ${problems.join(', ')}`);
+  if (problems.length > 0)
+    throw new SegmentFormatError(`the header has invalid fields: ${problems.join(', ')}`);
   return header as unknown as SegmentHeader;
 }
 
 export function parseSegmentEntry(line: string, lineNumber: number): SealedEntry {
   const entry = parseJsonObject(line, `line ${lineNumber}`);
-  const strings = ['tenantId', 'id', 'actorType', 'actorId', 'action', 'entityType', 'entityId', 'correlationId'];
+  const strings = [
+    'tenantId',
+    'id',
+    'actorType',
+    'actorId',
+    'action',
+    'entityType',
+    'entityId',
+    'correlationId',
+  ];
   const missing = [
-    ...[...strings, 'createdAt', 'previousHash', 'hash'].filter((key) => typeof entry[key] !== 'string'),
+    ...[...strings, 'createdAt', 'previousHash', 'hash'].filter(
+      (key) => typeof entry[key] !== 'string',
+    ),
     Number.isSafeInteger(entry.sequence) ? null : 'sequence',
     Array.isArray(entry.subjectIds) ? null : 'subjectIds',
   ].filter((problem) => problem !== null);
-  if (missing.length > 0) throw new SegmentFormatError(`line ${lineNumber} has invalid fields: ${missing.join(', ')}`);
-  return { personalFields: [], parentEntityType: null, parentEntityId: null, ...entry } as unknown as SealedEntry;
+  if (missing.length > 0)
+    throw new SegmentFormatError(`line ${lineNumber} has invalid fields: ${missing.join(', ')}`);
+  return {
+    personalFields: [],
+    parentEntityType: null,
+    parentEntityId: null,
+    ...entry,
+  } as unknown as SealedEntry;
 }
 
 /** Result of checking a segment file: the chain check plus the header's promises. */
 export type SegmentVerification = ChainVerification & { header?: SegmentHeader };
 
 /**
- * Verifies a segment read line by line: the header, every entry's hash and link, the tenant of
- * every entry, and that the count and last hash match the header, so a truncated or extended
- * file fails as well as an edited one.
+ * Verifies a segment read line by line: the header, the hash, link and tenant of every entry, and
+ * that the count and last hash match the header. So a truncated or extended file fails as well as
+ * an edited one.
  */
 export async function verifySegment(lines: AsyncIterable<string>): Promise<SegmentVerification> {
   let header: SegmentHeader | undefined;
@@ -86,7 +106,8 @@ export async function verifySegment(lines: AsyncIterable<string>): Promise<Segme
       continue;
     }
     const entry = parseSegmentEntry(line, lineNumber);
-    if (entry.tenantId !== header.tenantId && !wrongTenant) wrongTenant = { id: entry.id, sequence: entry.sequence };
+    if (entry.tenantId !== header.tenantId && !wrongTenant)
+      wrongTenant = { id: entry.id, sequence: entry.sequence };
     verifier!.add(entry);
     lastHash = entry.hash;
   }
@@ -105,10 +126,20 @@ export async function verifySegment(lines: AsyncIterable<string>): Promise<Segme
     };
   }
   if (result.entries !== header.entries) {
-    return { ...result, valid: false, reason: `header promises ${header.entries} entries, found ${result.entries}`, header };
+    return {
+      ...result,
+      valid: false,
+      reason: `header promises ${header.entries} entries, found ${result.entries}`,
+      header,
+    };
   }
   if (header.entries > 0 && lastHash !== header.lastHash) {
-    return { ...result, valid: false, reason: 'the last entry does not have the hash the header names', header };
+    return {
+      ...result,
+      valid: false,
+      reason: 'the last entry does not have the hash the header names',
+      header,
+    };
   }
   return { ...result, header };
 }
@@ -126,7 +157,7 @@ function parseJsonObject(line: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** The stored fields of an entry, in the order a segment file lists them. */
+/** Serialises the stored fields of an entry as one segment line, in a fixed order. */
 export function toSegmentLine(entry: SealedEntry): string {
   const record: SealedEntry = {
     tenantId: entry.tenantId,

@@ -18,7 +18,10 @@ const entry = base!;
 
 describe('eraseSubject', () => {
   it('erases personal fields and replacement strings', () => {
-    const changed = eraseSubject(entry, { subjectId: 'alice', replacements: ['Alice Martin', 'alice.martin@example.org'] });
+    const changed = eraseSubject(entry, {
+      subjectId: 'alice',
+      replacements: ['Alice Martin', 'alice.martin@example.org'],
+    });
     expect(changed?.oldValues).toEqual({ title: ERASED, status: 'NEW', description: null });
     expect(changed?.newValues).toEqual({
       title: ERASED,
@@ -69,7 +72,12 @@ describe('eraseSubject', () => {
   });
 
   it('treats replacement strings literally', () => {
-    const text = { ...entry, personalFields: [], oldValues: null, newValues: { note: 'a.b a+b (x)' } };
+    const text = {
+      ...entry,
+      personalFields: [],
+      oldValues: null,
+      newValues: { note: 'a.b a+b (x)' },
+    };
     const changed = eraseSubject(text, { subjectId: 'alice', replacements: ['a+b', '(x)'] });
     expect(changed?.newValues).toEqual({ note: `a.b ${ERASED} ${ERASED}` });
   });
@@ -79,13 +87,18 @@ describe('concernsSubject', () => {
   it('matches subjects, actors and the user record', () => {
     expect(concernsSubject(entry, 'alice')).toBe(true);
     expect(concernsSubject(entry, 'agent-1')).toBe(true);
-    expect(concernsSubject({ ...entry, entityType: 'user', entityId: 'carol' }, 'carol')).toBe(true);
+    expect(concernsSubject({ ...entry, entityType: 'user', entityId: 'carol' }, 'carol')).toBe(
+      true,
+    );
     expect(concernsSubject(entry, 'bob')).toBe(false);
   });
 });
 
 describe('normaliseReplacements', () => {
   it('trims, drops empty strings and duplicates, longest first', () => {
-    expect(normaliseReplacements([' Alice ', '', 'Alice Martin', 'Alice'])).toEqual(['Alice Martin', 'Alice']);
+    expect(normaliseReplacements([' Alice ', '', 'Alice Martin', 'Alice'])).toEqual([
+      'Alice Martin',
+      'Alice',
+    ]);
   });
 });

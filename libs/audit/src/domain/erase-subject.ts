@@ -2,7 +2,7 @@ import { canonicalJson, type SealedEntry } from './audit-chain.js';
 
 export const ERASED = '[erased]';
 
-/** What erasure removes for one person: their id and the strings that identify them. */
+/** Scope of one person's erasure: their id and the strings that identify them. */
 export interface SubjectErasure {
   subjectId: string;
   /** Strings such as the e-mail address and name; each occurrence becomes "[erased]". */
@@ -11,7 +11,7 @@ export interface SubjectErasure {
 
 export type ErasableFields = Pick<SealedEntry, 'oldValues' | 'newValues' | 'ip' | 'userAgent'>;
 
-/** Whether an entry is about the person: it names them as a subject, is their user record, or they acted. */
+/** Tells whether an entry is about the person: it names them as a subject, is their user record, or they acted. */
 export function concernsSubject(entry: SealedEntry, subjectId: string): boolean {
   return (
     entry.subjectIds.includes(subjectId) ||
@@ -27,12 +27,16 @@ export function concernsSubject(entry: SealedEntry, subjectId: string): boolean 
  * erased wherever it occurs in a value, ignoring case, and when they were the acting user, the
  * IP address and user agent are cleared.
  */
-export function eraseSubject(entry: SealedEntry, erasure: SubjectErasure): Partial<ErasableFields> | null {
+export function eraseSubject(
+  entry: SealedEntry,
+  erasure: SubjectErasure,
+): Partial<ErasableFields> | null {
   const { subjectId } = erasure;
   if (!concernsSubject(entry, subjectId)) return null;
 
   const isSubject =
-    entry.subjectIds.includes(subjectId) || (entry.entityType === 'user' && entry.entityId === subjectId);
+    entry.subjectIds.includes(subjectId) ||
+    (entry.entityType === 'user' && entry.entityId === subjectId);
   const personal = isSubject ? new Set(entry.personalFields ?? []) : new Set<string>();
   const patterns = toPatterns(erasure.replacements);
   const rewrite = (values: Record<string, unknown> | null) =>
@@ -53,7 +57,9 @@ export function eraseSubject(entry: SealedEntry, erasure: SubjectErasure): Parti
 
 /** Cleans the replacement list: trimmed, without empty strings or duplicates, longest first. */
 export function normaliseReplacements(replacements: readonly string[]): string[] {
-  const unique = new Set(replacements.map((value) => value.trim()).filter((value) => value.length > 0));
+  const unique = new Set(
+    replacements.map((value) => value.trim()).filter((value) => value.length > 0),
+  );
   return [...unique].sort((a, b) => b.length - a.length);
 }
 
@@ -83,6 +89,9 @@ function replaceStrings(value: unknown, patterns: readonly RegExp[]): unknown {
   if (Array.isArray(value)) return value.map((item) => replaceStrings(item, patterns));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, replaceStrings(item, patterns)]),
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      key,
+      replaceStrings(item, patterns),
+    ]),
   );
 }

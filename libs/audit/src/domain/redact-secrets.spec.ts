@@ -55,7 +55,11 @@ describe('toAuditValues', () => {
   });
 
   it('keeps ordinary values and turns dates into ISO strings', () => {
-    const values = toAuditValues({ status: 'NEW', count: 3, dueAt: new Date('2026-01-02T03:04:05.000Z') });
+    const values = toAuditValues({
+      status: 'NEW',
+      count: 3,
+      dueAt: new Date('2026-01-02T03:04:05.000Z'),
+    });
     expect(values).toEqual({ status: 'NEW', count: 3, dueAt: '2026-01-02T03:04:05.000Z' });
   });
 });

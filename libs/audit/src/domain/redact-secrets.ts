@@ -14,18 +14,21 @@ const SECRET_VALUE = [
 export const REDACTED = '[redacted]';
 
 /**
- * Copies change values into plain JSON (dates become ISO strings), replacing every value whose
- * key names a secret, and every string that has the form of a token or password hash, with
- * "[redacted]", so no password, token or key reaches the audit trail.
+ * Copies change values into plain JSON, with dates as ISO strings. Every value whose key names a
+ * secret, and every string that has the form of a token or password hash, becomes "[redacted]",
+ * so no password, token or key in the values reaches the audit trail.
  */
-export function toAuditValues(values: Record<string, unknown> | undefined): Record<string, unknown> | null {
+export function toAuditValues(
+  values: Record<string, unknown> | undefined,
+): Record<string, unknown> | null {
   if (!values) return null;
   const plain = JSON.parse(JSON.stringify(values)) as Record<string, unknown>;
   return redact(plain) as Record<string, unknown>;
 }
 
 function redact(value: unknown): unknown {
-  if (typeof value === 'string') return SECRET_VALUE.some((pattern) => pattern.test(value)) ? REDACTED : value;
+  if (typeof value === 'string')
+    return SECRET_VALUE.some((pattern) => pattern.test(value)) ? REDACTED : value;
   if (Array.isArray(value)) return value.map(redact);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(

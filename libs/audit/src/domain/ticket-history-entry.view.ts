@@ -20,7 +20,10 @@ export interface TicketHistoryEntry {
   correlationId?: string;
 }
 
-export function toTicketHistoryEntry(entry: AuditLogEntry, withClientDetails: boolean): TicketHistoryEntry {
+export function toTicketHistoryEntry(
+  entry: AuditLogEntry,
+  withClientDetails: boolean,
+): TicketHistoryEntry {
   const view: TicketHistoryEntry = {
     id: entry.id,
     sequence: entry.sequence,
@@ -45,13 +48,14 @@ export function toTicketHistoryEntry(entry: AuditLogEntry, withClientDetails: bo
  * Whether an entry must be hidden from readers without `comments.internal`. Events mark internal
  * changes with `internal: true` (or `visibility: "internal"`) in their values. Entries about a
  * ticket's parts (comments, attachments) are shown to those readers only when they state
- * `internal: false`, so an event that forgets the flag hides its entry instead of leaking it.
+ * `internal: false`, so an event that omits the flag hides its entry instead of leaking it.
  */
 export function isStaffOnlyEntry(
   entry: Pick<AuditLogEntry, 'oldValues' | 'newValues' | 'action' | 'parentEntityId'>,
 ): boolean {
   const flag = (values: Record<string, unknown> | null, value: unknown) =>
-    values !== null && (values.internal === value || (value === true && values.visibility === 'internal'));
+    values !== null &&
+    (values.internal === value || (value === true && values.visibility === 'internal'));
   if (flag(entry.oldValues, true) || flag(entry.newValues, true)) return true;
   if (/(^|[._])internal([._]|$)/.test(entry.action)) return true;
   const isPart = entry.parentEntityId !== null;

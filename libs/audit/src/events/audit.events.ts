@@ -1,6 +1,6 @@
 import { DomainEvent, type Actor } from '#kernel';
 
-/** Why a request was refused, as recorded in an `access.denied` entry. */
+/** Reason a request was refused, as recorded in an `access.denied` entry. */
 export type AccessDenialReason = 'forbidden' | 'tenant_suspended' | 'cross_tenant' | 'not_found';
 
 export interface AccessDenialDetails {
@@ -20,7 +20,9 @@ export class AccessDeniedEvent extends DomainEvent {
   readonly action = 'access.denied';
 
   constructor(tenantId: string, actor: Actor, details: AccessDenialDetails) {
-    super(tenantId, actor, 'route', `${details.method} ${details.route}`.slice(0, 64), { new: { ...details } });
+    super(tenantId, actor, 'route', `${details.method} ${details.route}`.slice(0, 64), {
+      new: { ...details },
+    });
   }
 }
 
@@ -31,7 +33,13 @@ export class AccessDenialsSuppressedEvent extends DomainEvent {
   constructor(
     tenantId: string,
     actor: Actor,
-    details: { method: string; route: string; suppressed: number; windowStart: string; windowEnd: string },
+    details: {
+      method: string;
+      route: string;
+      suppressed: number;
+      windowStart: string;
+      windowEnd: string;
+    },
   ) {
     super(tenantId, actor, 'route', `${details.method} ${details.route}`.slice(0, 64), {
       new: { ...details, summary: true },
@@ -68,7 +76,13 @@ export class AuditEntriesArchivedEvent extends DomainEvent {
     tenantId: string,
     actor: Actor,
     checkpointId: string,
-    details: { sequence: number; lastSequence: number; entries: number; before: string; checkpointDigest: string },
+    details: {
+      sequence: number;
+      lastSequence: number;
+      entries: number;
+      before: string;
+      checkpointDigest: string;
+    },
   ) {
     super(tenantId, actor, 'audit_checkpoint', checkpointId, { new: { ...details } });
   }
@@ -78,7 +92,11 @@ export class AuditEntriesArchivedEvent extends DomainEvent {
 export class AuditEntriesExportedEvent extends DomainEvent {
   readonly action = 'audit.exported';
 
-  constructor(tenantId: string, actor: Actor, details: { from: string | null; to: string | null; entries: number }) {
+  constructor(
+    tenantId: string,
+    actor: Actor,
+    details: { from: string | null; to: string | null; entries: number },
+  ) {
     super(tenantId, actor, 'audit_log', tenantId, { new: { ...details } });
   }
 }

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   CrossTenantAccessError,
   ErrorCode,
@@ -41,15 +47,17 @@ export interface RefusedRequest {
  *   (CrossTenantAccessError, TenantMismatchError), answered as 404;
  * - `not_found`: an authenticated request on a route with parameters found nothing.
  *
- * A lookup miss is recorded without telling whether the id exists in another tenant: finding that
- * out would mean reading another tenant's data, which the tenant wall (and PostgreSQL row-level
- * security) forbids, and in `database` tenancy would mean opening every tenant's file. So probing
+ * A lookup miss is recorded without telling whether the id exists in another tenant. Finding that
+ * out would mean reading another tenant's data, which the tenant wall and PostgreSQL row-level
+ * security forbid, and in `database` tenancy it would mean opening every tenant's file. So probing
  * for foreign ids shows up as a run of `not_found` denials by one actor. Each tenant, actor and
- * route gets at most `maxPerWindow` entries per minute; the rest are counted and written as one
- * summary entry (`summary: true`, `suppressed`) when the window ends.
+ * route gets at most `maxPerWindow` entries per minute. Later denials are only counted, and one
+ * summary entry (`summary: true`, `suppressed`) reports them when the window ends.
  */
 @Injectable()
-export class AccessDenialRecorder implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
+export class AccessDenialRecorder
+  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(AccessDenialRecorder.name);
   private readonly limiter = new AccessDenialLimiter(DEFAULT_DENIAL_LIMITS);
   private timer?: NodeJS.Timeout;
@@ -69,7 +77,7 @@ export class AccessDenialRecorder implements OnModuleInit, OnModuleDestroy, Befo
     await this.flush(true);
   }
 
-  /** Records the exception when it is a denial; never throws, so the client always gets its answer. */
+  /** Records the exception when it is a denial. A failed write is logged, not thrown, so the client still gets its response. */
   async recordIfDenied(exception: unknown, status: number, request: RefusedRequest): Promise<void> {
     const reason = denialReason(exception, status, request);
     const tenantId = RequestContext.find()?.tenantId;
@@ -94,7 +102,11 @@ export class AccessDenialRecorder implements OnModuleInit, OnModuleDestroy, Befo
         if (record) await unitOfWork.emit(new AccessDeniedEvent(tenantId, actor, details));
       });
     } catch (error) {
-      this.logger.error({ message: 'Failed to record a denied request', tenantId, error: String(error) });
+      this.logger.error({
+        message: 'Failed to record a denied request',
+        tenantId,
+        error: String(error),
+      });
     }
   }
 
@@ -112,7 +124,11 @@ export class AccessDenialRecorder implements OnModuleInit, OnModuleDestroy, Befo
           }),
         );
       } catch (error) {
-        this.logger.error({ message: 'Failed to record suppressed denials', tenantId, error: String(error) });
+        this.logger.error({
+          message: 'Failed to record suppressed denials',
+          tenantId,
+          error: String(error),
+        });
       }
     }
   }
@@ -123,15 +139,22 @@ function summaryEvent(summary: SuppressedDenials): AccessDenialsSuppressedEvent 
   return new AccessDenialsSuppressedEvent(tenantId, actor, details);
 }
 
-/** The `:id` route parameter, or else the last parameter (`:commentId` after `:ticketId`). */
-function requestedId(params: Record<string, string | string[] | undefined>): { requestedId?: string } {
+/** Picks the `:id` route parameter, or else the last parameter (`:commentId` after `:ticketId`). */
+function requestedId(params: Record<string, string | string[] | undefined>): {
+  requestedId?: string;
+} {
   const value = params.id ?? Object.values(params).at(-1);
   const id = Array.isArray(value) ? value.join('/') : value;
   return id ? { requestedId: id.slice(0, 64) } : {};
 }
 
-function denialReason(exception: unknown, status: number, request: RefusedRequest): AccessDenialReason | undefined {
-  if (exception instanceof CrossTenantAccessError || exception instanceof TenantMismatchError) return 'cross_tenant';
+function denialReason(
+  exception: unknown,
+  status: number,
+  request: RefusedRequest,
+): AccessDenialReason | undefined {
+  if (exception instanceof CrossTenantAccessError || exception instanceof TenantMismatchError)
+    return 'cross_tenant';
   if (status === 403) {
     return exception instanceof MasalaException && exception.code === ErrorCode.TenantSuspended
       ? 'tenant_suspended'

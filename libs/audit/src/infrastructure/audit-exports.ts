@@ -22,10 +22,21 @@ export class AuditExports {
    * Fixes the segment (its header names the last sequence, so entries appended later are not
    * included, the `audit.exported` entry among them), records the export, and returns the batches.
    */
-  async open(tenantId: string, actor: Actor, range: SegmentRange, tenantSlug: string | null): Promise<AuditExport> {
+  async open(
+    tenantId: string,
+    actor: Actor,
+    range: SegmentRange,
+    tenantSlug: string | null,
+  ): Promise<AuditExport> {
     const header = await this.segments.header(tenantId, 'export', range, tenantSlug);
     await this.database.write(tenantId, (unitOfWork) =>
-      unitOfWork.emit(new AuditEntriesExportedEvent(tenantId, actor, { from: header.from, to: header.to, entries: header.entries })),
+      unitOfWork.emit(
+        new AuditEntriesExportedEvent(tenantId, actor, {
+          from: header.from,
+          to: header.to,
+          entries: header.entries,
+        }),
+      ),
     );
     return { header, batches: this.segments.entries(header) };
   }

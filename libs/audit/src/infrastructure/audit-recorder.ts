@@ -80,12 +80,18 @@ export class AuditRecorder implements TransactionalEventListener, OnModuleInit {
 }
 
 /**
- * The entity an event's entity belongs to: `meta.parent`, or else the ticket named by a string
- * `ticketId` in the new or old values of an event about something other than a ticket.
+ * Finds the entity that an event's entity belongs to: `meta.parent`, or else the ticket named by a
+ * string `ticketId` in the new or old values of an event about something other than a ticket.
  */
-function parentOf(event: DomainEvent): { parentEntityType: string | null; parentEntityId: string | null } {
+function parentOf(event: DomainEvent): {
+  parentEntityType: string | null;
+  parentEntityId: string | null;
+} {
   if (event.meta.parent) {
-    return { parentEntityType: event.meta.parent.entityType, parentEntityId: event.meta.parent.entityId };
+    return {
+      parentEntityType: event.meta.parent.entityType,
+      parentEntityId: event.meta.parent.entityId,
+    };
   }
   const ticketId = event.changes.new?.ticketId ?? event.changes.old?.ticketId;
   if (event.entityType !== 'ticket' && typeof ticketId === 'string' && ticketId.length <= 64) {
@@ -95,7 +101,7 @@ function parentOf(event: DomainEvent): { parentEntityType: string | null; parent
 }
 
 /**
- * The last entry of a tenant's chain. When archiving has emptied the live table, the chain
+ * Reads the last entry of a tenant's chain. When archiving has emptied the live table, the chain
  * continues from the latest archive checkpoint instead of starting again at genesis.
  */
 export async function chainHead(manager: EntityManager, tenantId: string): Promise<ChainHead> {
@@ -111,16 +117,26 @@ export async function chainHead(manager: EntityManager, tenantId: string): Promi
 
   const checkpoint = await latestArchiveCheckpoint(manager, tenantId);
   if (checkpoint) {
-    return { sequence: checkpoint.lastSequence, hash: checkpoint.previousHashAfter, createdAt: null };
+    return {
+      sequence: checkpoint.lastSequence,
+      hash: checkpoint.previousHashAfter,
+      createdAt: null,
+    };
   }
   return { sequence: 0, hash: GENESIS_HASH, createdAt: null };
 }
 
-export function latestArchiveCheckpoint(manager: EntityManager, tenantId: string): Promise<AuditCheckpoint | null> {
+export function latestArchiveCheckpoint(
+  manager: EntityManager,
+  tenantId: string,
+): Promise<AuditCheckpoint | null> {
   return manager
     .getRepository(AuditCheckpoint)
     .createQueryBuilder('checkpoint')
-    .where('checkpoint.tenantId = :tenantId AND checkpoint.kind = :kind', { tenantId, kind: 'archive' })
+    .where('checkpoint.tenantId = :tenantId AND checkpoint.kind = :kind', {
+      tenantId,
+      kind: 'archive',
+    })
     .orderBy('checkpoint.lastSequence', 'DESC')
     .limit(1)
     .getOne();

@@ -54,7 +54,10 @@ export class AuditSegmentReader {
       const entries = await manager
         .getRepository(AuditLogEntry)
         .createQueryBuilder('entry')
-        .where('entry.tenantId = :tenantId AND entry.sequence BETWEEN :first AND :last', { tenantId, ...bounds })
+        .where('entry.tenantId = :tenantId AND entry.sequence BETWEEN :first AND :last', {
+          tenantId,
+          ...bounds,
+        })
         .getCount();
       return {
         ...base,
@@ -77,11 +80,14 @@ export class AuditSegmentReader {
         manager
           .getRepository(AuditLogEntry)
           .createQueryBuilder('entry')
-          .where('entry.tenantId = :tenantId AND entry.sequence > :after AND entry.sequence <= :lastSequence', {
-            tenantId,
-            after,
-            lastSequence,
-          })
+          .where(
+            'entry.tenantId = :tenantId AND entry.sequence > :after AND entry.sequence <= :lastSequence',
+            {
+              tenantId,
+              after,
+              lastSequence,
+            },
+          )
           .orderBy('entry.sequence', 'ASC')
           .limit(BATCH_SIZE)
           .getMany(),
@@ -106,11 +112,18 @@ async function sequenceBounds(
     .where('entry.tenantId = :tenantId', { tenantId });
   if (range.from) builder.andWhere('entry.createdAt >= :from', { from: range.from.toISOString() });
   if (range.to) builder.andWhere('entry.createdAt < :to', { to: range.to.toISOString() });
-  const row = await builder.getRawOne<{ first: number | string | null; last: number | string | null }>();
+  const row = await builder.getRawOne<{
+    first: number | string | null;
+    last: number | string | null;
+  }>();
   if (row?.first === null || row?.first === undefined || row.last === null) return undefined;
   return { first: Number(row.first), last: Number(row.last) };
 }
 
-async function entryAt(manager: EntityManager, tenantId: string, sequence: number): Promise<AuditLogEntry> {
+async function entryAt(
+  manager: EntityManager,
+  tenantId: string,
+  sequence: number,
+): Promise<AuditLogEntry> {
   return manager.findOneOrFail(AuditLogEntry, { where: { tenantId, sequence } });
 }

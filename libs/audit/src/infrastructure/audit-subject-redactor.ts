@@ -14,7 +14,7 @@ import { lockChain, withRewritePermit } from './rewrite-permit.js';
 const SUBJECT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export interface AuditRedactionOptions {
-  /** Who requested the erasure; recorded as the actor of the `audit.redacted` entry. */
+  /** Requester of the erasure, recorded as the actor of the `audit.redacted` entry. */
   actor?: Actor;
   /** Stored on the permit and the checkpoint, at most 200 characters. */
   reason?: string;
@@ -55,10 +55,16 @@ export class AuditSubjectRedactor {
     options: AuditRedactionOptions = {},
   ): Promise<AuditRedactionResult> {
     if (unitOfWork.tenantId !== tenantId) {
-      throw new Error(`redactSubject for tenant ${tenantId} called in a unit of work of tenant ${unitOfWork.tenantId}`);
+      throw new Error(
+        `redactSubject for tenant ${tenantId} called in a unit of work of tenant ${unitOfWork.tenantId}`,
+      );
     }
     if (!SUBJECT_ID.test(subjectId)) {
-      throw AuditException.invalid('subjectId', 'format', 'subjectId must be 1 to 64 letters, digits or ._:-');
+      throw AuditException.invalid(
+        'subjectId',
+        'format',
+        'subjectId must be 1 to 64 letters, digits or ._:-',
+      );
     }
     const reason = (options.reason ?? 'erasure of a data subject').slice(0, 200);
     const erasure = { subjectId, replacements: normaliseReplacements(replacements) };
@@ -99,14 +105,21 @@ export class AuditSubjectRedactor {
       lastSequence: checkpointId ? rewrite!.lastSequence : null,
     };
     await unitOfWork.emit(
-      new AuditSubjectRedactedEvent(tenantId, options.actor ?? SYSTEM_ACTOR, subjectId, { ...result, reason }),
+      new AuditSubjectRedactedEvent(tenantId, options.actor ?? SYSTEM_ACTOR, subjectId, {
+        ...result,
+        reason,
+      }),
     );
     this.logger.log({ message: 'Erased a subject from the audit trail', tenantId, ...result });
     return result;
   }
 }
 
-async function firstSequenceAbout(manager: EntityManager, tenantId: string, subjectId: string): Promise<number | null> {
+async function firstSequenceAbout(
+  manager: EntityManager,
+  tenantId: string,
+  subjectId: string,
+): Promise<number | null> {
   const row = await manager
     .getRepository(AuditLogEntry)
     .createQueryBuilder('entry')

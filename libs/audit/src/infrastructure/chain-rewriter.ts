@@ -1,5 +1,11 @@
 import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
-import { ChainVerifier, GENESIS_HASH, hashEntry, type ChainAnchor, type SealedEntry } from '../domain/audit-chain.js';
+import {
+  ChainVerifier,
+  GENESIS_HASH,
+  hashEntry,
+  type ChainAnchor,
+  type SealedEntry,
+} from '../domain/audit-chain.js';
 import { AuditLogEntry } from '../domain/audit-log-entry.entity.js';
 import { AuditException } from '../domain/audit.exception.js';
 import type { ErasableFields } from '../domain/erase-subject.js';
@@ -19,10 +25,13 @@ export interface ChainRewrite {
 }
 
 /**
- * Where a tenant's live chain starts: after the latest archive checkpoint, or at genesis. The
- * first live entry must carry this sequence and previous hash.
+ * Returns where a tenant's live chain starts: after the latest archive checkpoint, or at genesis.
+ * The first live entry must carry this sequence and previous hash.
  */
-export async function chainStart(manager: EntityManager, tenantId: string): Promise<Required<ChainAnchor>> {
+export async function chainStart(
+  manager: EntityManager,
+  tenantId: string,
+): Promise<Required<ChainAnchor>> {
   const checkpoint = await latestArchiveCheckpoint(manager, tenantId);
   return checkpoint
     ? { previousHash: checkpoint.previousHashAfter, sequence: checkpoint.lastSequence + 1 }
@@ -110,7 +119,10 @@ async function anchorBefore(
     .getRepository(AuditLogEntry)
     .createQueryBuilder('entry')
     .select(['entry.sequence', 'entry.hash'])
-    .where('entry.tenantId = :tenantId AND entry.sequence = :sequence', { tenantId, sequence: fromSequence - 1 })
+    .where('entry.tenantId = :tenantId AND entry.sequence = :sequence', {
+      tenantId,
+      sequence: fromSequence - 1,
+    })
     .getOne();
   if (!previous) throw AuditException.chainBroken(fromSequence - 1, 'entry is missing');
   return { previousHash: previous.hash, sequence: fromSequence };

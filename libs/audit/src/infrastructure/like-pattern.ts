@@ -1,4 +1,4 @@
-/** A LIKE pattern matching `text` anywhere, for use with `ESCAPE '\'`: wildcards in `text` match literally. */
+/** Builds a LIKE pattern, for use with `ESCAPE '\'`, that matches `text` anywhere, its wildcards literally. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }

@@ -3,7 +3,12 @@ import { link, mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SealedEntry } from '../domain/audit-chain.js';
-import { toSegmentLine, verifySegment, type SegmentHeader, type SegmentVerification } from '../domain/audit-segment.js';
+import {
+  toSegmentLine,
+  verifySegment,
+  type SegmentHeader,
+  type SegmentVerification,
+} from '../domain/audit-segment.js';
 
 export class SegmentFileExistsError extends Error {
   constructor(readonly path: string) {
@@ -13,7 +18,7 @@ export class SegmentFileExistsError extends Error {
 
 /**
  * Writes a segment to `path` (mode 0600) through a temporary file that is synced and then linked
- * into place, so the path holds either nothing or the whole segment. An existing file at `path`
+ * into place, so the path contains either nothing or the whole segment. An existing file at `path`
  * is never overwritten: the write fails with SegmentFileExistsError.
  */
 export async function writeSegmentFile(
@@ -22,7 +27,13 @@ export async function writeSegmentFile(
   batches: AsyncIterable<SealedEntry[]>,
   onEntry: (entry: SealedEntry) => void = () => undefined,
 ): Promise<void> {
-  if (await stat(path).then(() => true, () => false)) throw new SegmentFileExistsError(path);
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new SegmentFileExistsError(path);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const partial = `${path}.${crypto.randomUUID()}.partial`;
   const file = await open(partial, 'wx', 0o600);
@@ -51,7 +62,10 @@ export async function writeSegmentFile(
 
 /** Verifies a segment file written by an export or an archive. */
 export async function verifySegmentFile(path: string): Promise<SegmentVerification> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   try {
     return await verifySegment(lines);
   } finally {

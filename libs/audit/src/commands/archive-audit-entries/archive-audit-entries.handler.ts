@@ -13,7 +13,10 @@ import { AuditSegmentReader } from '../../infrastructure/audit-segment-reader.js
 import { chainStart } from '../../infrastructure/chain-rewriter.js';
 import { lockChain, withRewritePermit } from '../../infrastructure/rewrite-permit.js';
 import { SegmentFileExistsError, writeSegmentFile } from '../../infrastructure/segment-file.js';
-import { ArchiveAuditEntriesCommand, type AuditArchiveResult } from './archive-audit-entries.command.js';
+import {
+  ArchiveAuditEntriesCommand,
+  type AuditArchiveResult,
+} from './archive-audit-entries.command.js';
 
 /**
  * Writes the entries before the cut-off to an archive file, checking the chain while writing,
@@ -33,26 +36,49 @@ export class ArchiveAuditEntriesHandler implements ICommandHandler<ArchiveAuditE
     const { tenantId, before, file } = command;
     const dryRun = command.options.dryRun ?? false;
     if (Number.isNaN(before.getTime()) || before.getTime() > Date.now()) {
-      throw AuditException.invalid('before', 'past_date', 'before must be a valid date that is not in the future');
+      throw AuditException.invalid(
+        'before',
+        'past_date',
+        'before must be a valid date that is not in the future',
+      );
     }
-    const header = await this.segments.header(tenantId, 'archive', { to: before }, command.options.tenantSlug ?? null);
-    const summary = { entries: header.entries, firstSequence: header.firstSequence, lastSequence: header.lastSequence };
-    if (header.entries === 0 || dryRun) return { dryRun, ...summary, file: null, checkpointId: null };
-    if (!file) throw AuditException.invalid('file', 'required', 'an archive file is required unless it is a dry run');
+    const header = await this.segments.header(
+      tenantId,
+      'archive',
+      { to: before },
+      command.options.tenantSlug ?? null,
+    );
+    const summary = {
+      entries: header.entries,
+      firstSequence: header.firstSequence,
+      lastSequence: header.lastSequence,
+    };
+    if (header.entries === 0 || dryRun)
+      return { dryRun, ...summary, file: null, checkpointId: null };
+    if (!file)
+      throw AuditException.invalid(
+        'file',
+        'required',
+        'an archive file is required unless it is a dry run',
+      );
 
     const start = await this.database.read(tenantId, (manager) => chainStart(manager, tenantId));
     const verifier = new ChainVerifier(start);
-    await writeSegmentFile(file, header, this.segments.entries(header), (entry) => verifier.add(entry)).catch(
-      (error: unknown) => {
-        if (error instanceof SegmentFileExistsError) throw AuditException.invalid('file', 'exists', error.message);
-        throw error;
-      },
-    );
+    await writeSegmentFile(file, header, this.segments.entries(header), (entry) =>
+      verifier.add(entry),
+    ).catch((error: unknown) => {
+      if (error instanceof SegmentFileExistsError)
+        throw AuditException.invalid('file', 'exists', error.message);
+      throw error;
+    });
     try {
       const broken = verifier.firstBreak();
       if (broken) throw AuditException.chainBroken(broken.sequence, broken.reason);
       if (verifier.head() !== header.lastHash) {
-        throw new AuditException(ErrorCode.Conflict, 'The audit chain changed while it was archived; run the archive again');
+        throw new AuditException(
+          ErrorCode.Conflict,
+          'The audit chain changed while it was archived; run the archive again',
+        );
       }
       const checkpointId = await this.database.write(tenantId, (unitOfWork) =>
         this.removeArchived(unitOfWork, command, header),
@@ -74,9 +100,18 @@ export class ArchiveAuditEntriesHandler implements ICommandHandler<ArchiveAuditE
     const manager = unitOfWork.manager;
     await lockChain(manager, tenantId);
     const start = await chainStart(manager, tenantId);
-    const last = await manager.findOne(AuditLogEntry, { where: { tenantId, sequence: header.lastSequence! } });
-    if (start.sequence !== header.firstSequence || start.previousHash !== header.firstPreviousHash || last?.hash !== header.lastHash) {
-      throw new AuditException(ErrorCode.Conflict, 'The audit chain changed while it was archived; run the archive again');
+    const last = await manager.findOne(AuditLogEntry, {
+      where: { tenantId, sequence: header.lastSequence! },
+    });
+    if (
+      start.sequence !== header.firstSequence ||
+      start.previousHash !== header.firstPreviousHash ||
+      last?.hash !== header.lastHash
+    ) {
+      throw new AuditException(
+        ErrorCode.Conflict,
+        'The audit chain changed while it was archived; run the archive again',
+      );
     }
 
     const checkpoint: AuditCheckpoint = {
@@ -102,7 +137,10 @@ export class ArchiveAuditEntriesHandler implements ICommandHandler<ArchiveAuditE
       }),
     );
     await withRewritePermit(manager, tenantId, checkpoint.reason, () =>
-      manager.delete(AuditLogEntry, { tenantId, sequence: Between(checkpoint.sequence, checkpoint.lastSequence) }),
+      manager.delete(AuditLogEntry, {
+        tenantId,
+        sequence: Between(checkpoint.sequence, checkpoint.lastSequence),
+      }),
     );
     return checkpoint.id;
   }

@@ -55,7 +55,8 @@ export class AddAuditCheckpoints1764806400310 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     const sql = dialectOf(queryRunner);
     await queryRunner.query('DROP TABLE audit_checkpoints');
-    if (sql.dialect === 'postgres') await queryRunner.query('DROP FUNCTION audit_checkpoints_append_only()');
+    if (sql.dialect === 'postgres')
+      await queryRunner.query('DROP FUNCTION audit_checkpoints_append_only()');
     await queryRunner.query('DROP INDEX audit_tenant_parent');
     for (const column of ['parent_entity_id', 'parent_entity_type', 'personal_fields']) {
       await queryRunner.query(`ALTER TABLE audit_log_entries DROP COLUMN ${column}`);

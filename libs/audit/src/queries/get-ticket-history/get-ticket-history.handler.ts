@@ -23,7 +23,12 @@ export class GetTicketHistoryHandler implements IQueryHandler<GetTicketHistoryQu
     private readonly queries: QueryBus,
   ) {}
 
-  async execute({ principal, ticketId, limit, cursor }: GetTicketHistoryQuery): Promise<Page<TicketHistoryEntry>> {
+  async execute({
+    principal,
+    ticketId,
+    limit,
+    cursor,
+  }: GetTicketHistoryQuery): Promise<Page<TicketHistoryEntry>> {
     await this.queries.execute(new GetTicketQuery(principal, ticketId));
     const tenantId = principal.tenantId;
     const seesInternal = principal.permissions.has('comments.internal');

@@ -28,10 +28,13 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
           subjectPattern: likePattern(JSON.stringify(filters.subjectId)),
         });
       }
-      if (filters.from) builder.andWhere('entry.createdAt >= :from', { from: filters.from.toISOString() });
+      if (filters.from)
+        builder.andWhere('entry.createdAt >= :from', { from: filters.from.toISOString() });
       if (filters.to) builder.andWhere('entry.createdAt < :to', { to: filters.to.toISOString() });
       if (after !== undefined) {
-        builder.andWhere(order === 'desc' ? 'entry.sequence < :after' : 'entry.sequence > :after', { after });
+        builder.andWhere(order === 'desc' ? 'entry.sequence < :after' : 'entry.sequence > :after', {
+          after,
+        });
       }
       return builder
         .orderBy('entry.sequence', order === 'desc' ? 'DESC' : 'ASC')

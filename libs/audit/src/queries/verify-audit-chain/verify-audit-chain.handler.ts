@@ -1,7 +1,11 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { EntityManager } from 'typeorm';
 import { TenantDatabase } from '#kernel';
-import { ChainVerifier, checkpointDigest, type ChainVerification } from '../../domain/audit-chain.js';
+import {
+  ChainVerifier,
+  checkpointDigest,
+  type ChainVerification,
+} from '../../domain/audit-chain.js';
 import type { AuditCheckpoint } from '../../domain/audit-checkpoint.entity.js';
 import { AuditLogEntry } from '../../domain/audit-log-entry.entity.js';
 import { latestArchiveCheckpoint } from '../../infrastructure/audit-recorder.js';
@@ -12,7 +16,7 @@ const BATCH_SIZE = 1000;
 /**
  * Recomputes a tenant's hash chain in sequence order, in batches, and reports the first break.
  * After an archive the chain starts at the latest archive checkpoint, which must be confirmed by
- * the `audit.archived` entry that carries its digest; any entry still present below the
+ * the `audit.archived` entry that carries its digest. Any entry still present below the
  * checkpoint is a break.
  */
 @QueryHandler(VerifyAuditChainQuery)
@@ -20,12 +24,15 @@ export class VerifyAuditChainHandler implements IQueryHandler<VerifyAuditChainQu
   constructor(private readonly database: TenantDatabase) {}
 
   // NOTE: the batches are separate reads, so a redaction committed while verification runs can
-  // make an intact chain look broken once; running the verification again settles it.
+  // make an intact chain look broken once. Running the verification again settles it.
   async execute({ tenantId }: VerifyAuditChainQuery): Promise<ChainVerification> {
     return this.database.read(tenantId, async (manager) => {
       const checkpoint = await latestArchiveCheckpoint(manager, tenantId);
       const verifier = checkpoint
-        ? new ChainVerifier({ previousHash: checkpoint.previousHashAfter, sequence: checkpoint.lastSequence + 1 })
+        ? new ChainVerifier({
+            previousHash: checkpoint.previousHashAfter,
+            sequence: checkpoint.lastSequence + 1,
+          })
         : new ChainVerifier();
       let after = 0;
       for (;;) {
@@ -48,7 +55,10 @@ export class VerifyAuditChainHandler implements IQueryHandler<VerifyAuditChainQu
   }
 }
 
-async function unconfirmedCheckpoint(manager: EntityManager, checkpoint: AuditCheckpoint): Promise<string | undefined> {
+async function unconfirmedCheckpoint(
+  manager: EntityManager,
+  checkpoint: AuditCheckpoint,
+): Promise<string | undefined> {
   const confirmation = await manager.findOne(AuditLogEntry, {
     where: {
       tenantId: checkpoint.tenantId,
