@@ -43,6 +43,7 @@ const RELOAD_POLL_INTERVAL_MS = 2_000;
 export interface ActivatedFile {
   /** Tenant slug of the file's folder, or null for the instance-wide file. */
   tenantScope: string | null;
+  /** Path relative to MASALA_CONFIG_PATH, as in the audit entry. */
   file: string;
   version: string;
 }

@@ -25,6 +25,7 @@ export interface ScopedConfiguration {
 
 export interface RejectedFile {
   tenantScope: string | null;
+  /** Absolute path, as in the parser messages. */
   file: string;
   /** The parser's messages, each as `file:line: key: message`. */
   problems: string[];
