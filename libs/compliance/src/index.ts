@@ -17,6 +17,13 @@ export {
 } from './commands/export-subject/export-subject.command.js';
 export { EraseSubjectCommand } from './commands/erase-subject/erase-subject.command.js';
 export type { ErasureReceipt } from './domain/erasure-receipt.js';
+export {
+  RedactTicketCommand,
+  type RedactionReport,
+} from './commands/redact-ticket/redact-ticket.command.js';
+export { RunRetentionCommand } from './commands/run-retention/run-retention.command.js';
+export type { RetentionReport } from './domain/retention-report.js';
+export { parseRetentionRules, retentionRulesOf } from './domain/retention-rules.js';
 export { FindDataSubjectQuery } from './queries/find-data-subject/find-data-subject.query.js';
 export {
   EXPORT_SCHEMA_VERSION,

@@ -8,6 +8,7 @@ import {
   type ErasureCounts,
   type ExportSection,
   type PersonalDataParticipant,
+  type RedactionTarget,
   type UnitOfWork,
 } from '#kernel';
 import { canonicalJson, type SealedEntry } from '../domain/audit-chain.js';
@@ -22,6 +23,12 @@ import { lockChain, withRewritePermit } from './rewrite-permit.js';
 
 const BATCH_SIZE = 500;
 const REASON = 'erasure of a data subject';
+
+interface RewriteOutcome {
+  rewritten: number;
+  resealed: number;
+  checkpoint: boolean;
+}
 
 /**
  * The audit context's share of data-subject requests: the entries about the subject (they are a
@@ -78,34 +85,69 @@ export class AuditPersonalDataParticipant implements PersonalDataParticipant, On
   }
 
   /**
-   * Replaces the subject's e-mail address and name in the change values of entries that are not
-   * about them. The values are encrypted, so finding the first such entry reads the whole chain.
+   * Rewrites the change values of one ticket's entries, and of its comments' entries, with the
+   * redaction's scrub function. Returns null for other kinds of record.
    */
-  private async eraseMentions(
+  async redact(
+    unitOfWork: UnitOfWork,
+    target: RedactionTarget,
+    scrub: (text: string) => string,
+  ): Promise<ErasureCounts | null> {
+    if (target.entityType !== 'ticket') return null;
+    const belongs = (entry: SealedEntry) =>
+      (entry.entityType === 'ticket' && entry.entityId === target.entityId) ||
+      (entry.entityType === 'ticket_comment' &&
+        (entry.newValues?.['ticketId'] === target.entityId ||
+          entry.oldValues?.['ticketId'] === target.entityId));
+    const outcome = await this.rewriteEntries(
+      unitOfWork,
+      (entry) => (belongs(entry) ? scrubValues(entry, scrub) : null),
+      'redaction of a ticket',
+    );
+    return {
+      'audit_log_entries.rewritten': outcome.rewritten,
+      'audit_log_entries.resealed': outcome.resealed,
+      'audit_checkpoints.recorded': outcome.checkpoint ? 1 : 0,
+    };
+  }
+
+  /**
+   * Replaces the subject's e-mail address and name in the change values of entries that are not
+   * about them, such as a ticket of someone else that names them.
+   */
+  private eraseMentions(
     unitOfWork: UnitOfWork,
     subject: DataSubject,
     context: ErasureContext,
-  ): Promise<{ rewritten: number; resealed: number; checkpoint: boolean }> {
-    const { manager, tenantId } = unitOfWork;
-    const rewrite = (entry: SealedEntry): Partial<ErasableFields> | null => {
-      if (concernsSubject(entry, subject.id)) return null;
-      const oldValues = rewriteStrings(entry.oldValues, context.scrubKnown);
-      const newValues = rewriteStrings(entry.newValues, context.scrubKnown);
-      if (oldValues.changed + newValues.changed === 0) return null;
-      return {
-        oldValues: oldValues.value as SealedEntry['oldValues'],
-        newValues: newValues.value as SealedEntry['newValues'],
-      };
-    };
+  ): Promise<RewriteOutcome> {
+    return this.rewriteEntries(
+      unitOfWork,
+      (entry) =>
+        concernsSubject(entry, subject.id) ? null : scrubValues(entry, context.scrubKnown),
+      REASON,
+    );
+  }
 
+  /**
+   * Rewrites the entries for which `rewrite` returns changes, re-seals the chain from the first
+   * of them under a rewrite permit and records a `redaction` checkpoint. The change values are
+   * encrypted, so finding the first entry to change reads the chain from its start.
+   */
+  private async rewriteEntries(
+    unitOfWork: UnitOfWork,
+    rewrite: (entry: SealedEntry) => Partial<ErasableFields> | null,
+    reason: string,
+  ): Promise<RewriteOutcome> {
+    const { manager, tenantId } = unitOfWork;
     await lockChain(manager, tenantId);
     const first = await this.firstSequence(manager, tenantId, rewrite);
     if (first === null) return { rewritten: 0, resealed: 0, checkpoint: false };
-    const outcome = await withRewritePermit(manager, tenantId, REASON, () =>
+    const outcome = await withRewritePermit(manager, tenantId, reason, () =>
       rewriteChain(manager, tenantId, first, rewrite),
     );
-    if (outcome.rewritten === 0)
+    if (outcome.rewritten === 0) {
       return { rewritten: 0, resealed: outcome.resealed, checkpoint: false };
+    }
     await manager.insert(AuditCheckpoint, {
       tenantId,
       id: crypto.randomUUID(),
@@ -115,7 +157,7 @@ export class AuditPersonalDataParticipant implements PersonalDataParticipant, On
       previousHashBefore: outcome.headBefore,
       previousHashAfter: outcome.headAfter,
       entries: outcome.rewritten,
-      reason: REASON,
+      reason,
       createdAt: new Date().toISOString(),
     });
     return { rewritten: outcome.rewritten, resealed: outcome.resealed, checkpoint: true };
@@ -167,4 +209,18 @@ export class AuditPersonalDataParticipant implements PersonalDataParticipant, On
       after = batch[batch.length - 1]!.sequence;
     }
   }
+}
+
+/** Applies `scrub` to every string in an entry's change values; null when nothing changes. */
+function scrubValues(
+  entry: SealedEntry,
+  scrub: (text: string) => string,
+): Partial<ErasableFields> | null {
+  const oldValues = rewriteStrings(entry.oldValues, scrub);
+  const newValues = rewriteStrings(entry.newValues, scrub);
+  if (oldValues.changed + newValues.changed === 0) return null;
+  return {
+    oldValues: oldValues.value as SealedEntry['oldValues'],
+    newValues: newValues.value as SealedEntry['newValues'],
+  };
 }

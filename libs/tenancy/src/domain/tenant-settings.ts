@@ -2,13 +2,17 @@ import type { FieldError } from '#kernel';
 import type { TenantSettings } from './tenant.entity.js';
 
 /**
- * Keys of the settings an operator may change. `consentPurposes` (a JSON array) is read by the
- * compliance context and typed there, so it is not part of TenantSettings.
+ * Keys of the settings an operator may change. `consentPurposes` and `retentionRules` (JSON
+ * arrays) are read by the compliance context and typed there, so they are not part of
+ * TenantSettings.
  */
-export type TenantSettingKey = (keyof TenantSettings & string) | 'consentPurposes';
+export type TenantSettingKey = (keyof TenantSettings & string) | 'consentPurposes' | 'retentionRules';
 
 /** Typed values of settings to change, as a command carries them. */
-export type TenantSettingValues = Partial<TenantSettings> & { consentPurposes?: unknown[] };
+export type TenantSettingValues = Partial<TenantSettings> & {
+  consentPurposes?: unknown[];
+  retentionRules?: unknown[];
+};
 
 export interface TenantSettingDefinition {
   description: string;
@@ -102,6 +106,22 @@ export const TENANT_SETTING_DEFINITIONS: Record<TenantSettingKey, TenantSettingD
     // The compliance context validates each purpose in full when it reads them, and can enforce
     // that validation here too with registerTenantSettingCheck.
     check: checkPurposes,
+  },
+  retentionRules: {
+    description:
+      'JSON array of retention rules per domain, such as [{"domainId":"IT","days":365,"action":"purge"}]',
+    parse: (text) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return { error: 'must be valid JSON' };
+      }
+      const error = TENANT_SETTING_DEFINITIONS.retentionRules.check(value);
+      return error ? { error } : { value };
+    },
+    // The compliance context replaces this check with its full rule validation at start-up.
+    check: (value) => (Array.isArray(value) ? undefined : 'must be a JSON array of retention rules'),
   },
 };
 
