@@ -8,12 +8,24 @@ import { validateDomainConfiguration } from '#tickets';
 /** The operator acting through the CLI, recorded as the actor of its changes. */
 export const CLI_ACTOR: Actor = { ...SYSTEM_ACTOR, id: 'cli' };
 
+/** Exit codes of every command: success, a failure or problem found, and invalid usage or input. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode = EXIT_FAILURE,
   ) {
     super(message);
+  }
+}
+
+/** An invalid argument or option value; exits with code 2 like a commander usage error. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_USAGE);
   }
 }
 

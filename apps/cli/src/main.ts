@@ -1,38 +1,77 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InvalidSettingsError, MasalaException } from '#kernel';
 import { DomainConfigurationError } from '#tickets';
-import { CliError } from './cli-context.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-context.js';
+import { registerDoctorCommand } from './commands/doctor.commands.js';
 import { registerAuditCommands } from './commands/audit.commands.js';
 import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerTenantCommands } from './commands/tenant.commands.js';
 import { registerUserCommands } from './commands/user.commands.js';
 
-/** Exit codes: 0 success, 1 the operation failed or found a problem, 2 invalid usage or input. */
-function describeFailure(error: unknown): { message: string; exitCode: number } {
+/** Maps an error to its message and exit code: 1 for a failure, 2 for invalid usage or input. */
+export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof MasalaException) {
     const details = (error.details.errors ?? []).map((item) => `  - ${item.field}: ${item.message}`);
-    return { message: [error.message, ...details].join('\n'), exitCode: 2 };
+    return { message: [error.message, ...details].join('\n'), exitCode: EXIT_USAGE };
   }
   if (error instanceof InvalidSettingsError || error instanceof DomainConfigurationError) {
-    return { message: error.message, exitCode: 2 };
+    return { message: error.message, exitCode: EXIT_USAGE };
   }
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+  return { message: error instanceof Error ? error.message : String(error), exitCode: EXIT_FAILURE };
 }
 
-const program = new Command('masala')
-  .description('Ticket Masala operator commands')
-  .showHelpAfterError()
-  .exitOverride();
-registerTenantCommands(program);
-registerUserCommands(program);
-registerAuditCommands(program);
-registerKeyCommands(program);
+const OVERVIEW = `
+Exit codes: 0 success, 1 the operation failed or a check found a problem, 2 invalid usage or input.
+Every command accepts --json for scripts; errors are then printed to stderr as {"error", "exitCode"}.
+Settings come from the environment, as for the API (see README.md, Configuration).
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+Examples:
+  npm run masala -- doctor
+  npm run masala -- tenant create acme --name "Acme Hospital" --jurisdiction BE
+  npm run masala -- tenant list --json
+  npm run masala -- <command> --help`;
+
+/** The `masala` command tree; each context registers its commands here. */
+export function buildProgram(): Command {
+  const program = new Command('masala')
+    .description('Ticket Masala operator commands')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', OVERVIEW);
+  registerTenantCommands(program);
+  registerUserCommands(program);
+  registerAuditCommands(program);
+  registerKeyCommands(program);
+  registerDoctorCommand(program);
+  return program;
+}
+
+function reportFailure(error: unknown, json: boolean): number {
   const { message, exitCode } = describeFailure(error);
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(exitCode);
-});
+  process.stderr.write(json ? `${JSON.stringify({ error: message, exitCode })}\n` : `error: ${message}\n`);
+  return exitCode;
+}
+
+/**
+ * Runs the CLI and exits with its code. The explicit exit ends the process even when a library
+ * leaves a handle open after the application context has closed.
+ */
+export async function runCli(argv: string[]): Promise<never> {
+  const json = argv.includes('--json');
+  try {
+    await buildProgram().parseAsync(argv);
+    process.exit(process.exitCode ?? EXIT_OK);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE);
+    }
+    process.exit(reportFailure(error, json));
+  }
+}
+
+const entry = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (entry === fileURLToPath(import.meta.url)) void runCli(process.argv);

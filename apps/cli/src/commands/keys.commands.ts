@@ -64,6 +64,7 @@ export function registerKeyCommands(program: Command): void {
     .description('list the data key versions of every tenant, or of one')
     .option('--tenant <slug>', 'list only this tenant')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  npm run masala -- keys list --tenant acme --json')
     .action(async (options: { tenant?: string; json?: boolean }) => {
       const listed = await withApplication(async (app) => {
         const encryption = app.get(FieldEncryption);
@@ -119,6 +120,7 @@ export function registerKeyCommands(program: Command): void {
     .description('add the keys of a key store backup that this key store lacks')
     .argument('<file>', 'file written by keys backup')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  npm run masala -- keys restore /secure/masala-keys.json')
     .action(async (file: string, options: { json?: boolean }) => {
       const backup = readKeyStoreBackup(readFileSync(file, 'utf8'), file);
       const result = restoreKeyStore(loadSettings().keyStoreDir, backup);
