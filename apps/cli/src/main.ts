@@ -7,6 +7,7 @@ import { DomainConfigurationError } from '#tickets';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-context.js';
 import { registerDoctorCommand } from './commands/doctor.commands.js';
 import { registerAuditCommands } from './commands/audit.commands.js';
+import { registerComplianceCommands } from './commands/compliance.commands.js';
 import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerTenantCommands } from './commands/tenant.commands.js';
 import { registerUserCommands } from './commands/user.commands.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerTenantCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerComplianceCommands(program);
   registerKeyCommands(program);
   registerDoctorCommand(program);
   return program;
