@@ -45,10 +45,11 @@ export class EditCommentHandler implements ICommandHandler<EditCommentCommand> {
         replacedAt: now,
       });
       Object.assign(comment, { body, version: comment.version + 1, editedAt: now, updatedAt: now });
+      // authorId is unchanged; it tells the subject key subscriber whose key encrypts the body.
       await manager.update(
         TicketComment,
         { tenantId, id: comment.id },
-        { body, version: comment.version, editedAt: now, updatedAt: now },
+        { body, authorId: comment.authorId, version: comment.version, editedAt: now, updatedAt: now },
       );
       if (!comment.internal) {
         await this.search.indexSource(manager, { tenantId, ticketId: ticket.id, sourceId: comment.id, texts: [body] });
