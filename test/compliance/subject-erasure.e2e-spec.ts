@@ -12,7 +12,8 @@ const EMAIL = 'ann.smith@acme.test';
 const NAME = 'Ann Smith';
 const TICKETS = 1000;
 /** Values that identify the subject; none may be found anywhere after erasure. */
-const IDENTIFIERS = [EMAIL, NAME, 'ann.smith'];
+const NICKNAME = 'Annie Smithers';
+const IDENTIFIERS = [EMAIL, NAME, 'ann.smith', NICKNAME];
 
 function expectNoIdentifier(text: string, where: string): void {
   const lower = text.toLowerCase();
@@ -107,14 +108,17 @@ describe('data-subject erasure', () => {
       .post('/api/v1/tickets')
       .send({
         title: 'Printer',
-        description: `My colleague ${NAME} has the same problem`,
+        description: `My colleague ${NAME} (${NICKNAME}) has the same problem`,
         customFields: { urgency: 'Low' },
       })
       .expect(201);
     bobTicketId = bobTicket.body.id as string;
     expect(bobId).toBeDefined();
 
-    const response = await officer.post(`/api/v1/compliance/subjects/${annId}/erasure`).expect(200);
+    const response = await officer
+      .post(`/api/v1/compliance/subjects/${annId}/erasure`)
+      .send({ identifiers: [NICKNAME] })
+      .expect(200);
     receipt = response.body as Record<string, unknown>;
   }, 300_000);
 
@@ -203,7 +207,7 @@ describe('data-subject erasure', () => {
       expectNoIdentifier(comments.text, `GET /tickets/${id}/comments`);
     }
     const bob = await agent.get(`/api/v1/tickets/${bobTicketId}`).expect(200);
-    expect(bob.body.description).toBe('My colleague [erased] has the same problem');
+    expect(bob.body.description).toBe('My colleague [erased] ([erased]) has the same problem');
   });
 
   it('keeps every detected identifier out of the tickets the subject requested', async () => {
@@ -248,6 +252,15 @@ describe('data-subject erasure', () => {
       .get(`/api/v1/compliance/consents?subjectId=${annId}`)
       .expect(200);
     expect(consents.body.data).toHaveLength(1);
+  });
+
+  it('rejects identifiers that are too short to scrub safely', async () => {
+    const other = await createPerson(t, acme, 'cleo@acme.test', 'Cleo Client', ['Customer']);
+    const response = await officer
+      .post(`/api/v1/compliance/subjects/${other}/erasure`)
+      .send({ identifiers: ['Cl'] })
+      .expect(400);
+    expect(response.body.errors[0].field).toBe('identifiers');
   });
 
   it('refuses a second erasure of the same subject', async () => {

@@ -133,19 +133,26 @@ export function registerComplianceCommands(program: Command): void {
     .description('anonymise a person everywhere and destroy their key (GDPR Art. 17)')
     .argument('<email>', "the person's e-mail address")
     .requiredOption('--tenant <slug>', 'tenant the person belongs to')
+    .option(
+      '--also <value...>',
+      'further values that identify the person in free text, such as a former name',
+    )
     .option('--json', 'print the receipt as JSON')
     .addHelpText(
       'after',
       '\nExamples:\n  npm run masala -- erase jan.peeters@acme.test --tenant acme\n' +
-        '  npm run masala -- erase jan.peeters@acme.test --tenant acme --json',
+        '  npm run masala -- erase jan.peeters@acme.test --tenant acme --also "Jan Peeters" --json',
     )
-    .action(async (email: string, options: { tenant: string; json?: boolean }) => {
+    .action(async (email: string, options: { tenant: string; also?: string[]; json?: boolean }) => {
       const receipt = await withApplication(async (app) => {
         const tenant = await findTenantOrFail(app, options.tenant);
         const subjectId = await subjectIdOf(app, tenant, email);
+        // The address given is scrubbed too: after restoring an older backup, the stored one may
+        // be unreadable while free text still contains it.
+        const identifiers = [email, ...(options.also ?? [])];
         return app
           .get(CommandBus)
-          .execute(new EraseSubjectCommand(tenant.id, CLI_ACTOR, subjectId));
+          .execute(new EraseSubjectCommand(tenant.id, CLI_ACTOR, subjectId, identifiers));
       });
       const lines = Object.entries(receipt.counts).flatMap(([context, counts]) =>
         Object.entries(counts).map(([field, count]) => `  ${context} ${field}: ${count}`),

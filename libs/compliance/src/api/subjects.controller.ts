@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Logger,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequirePermission, type Principal } from '#kernel';
@@ -6,6 +16,7 @@ import { EraseSubjectCommand } from '../commands/erase-subject/erase-subject.com
 import { ExportSubjectCommand } from '../commands/export-subject/export-subject.command.js';
 import { ComplianceException } from '../domain/compliance.exception.js';
 import type { ErasureReceipt } from '../domain/erasure-receipt.js';
+import { EraseSubjectDto } from './erase-subject.dto.js';
 
 /** An unparseable id is reported exactly like a missing user. */
 const userId = new ParseUUIDPipe({ exceptionFactory: () => ComplianceException.subjectNotFound() });
@@ -54,9 +65,15 @@ export class SubjectsController {
   erase(
     @CurrentPrincipal() principal: Principal,
     @Param('userId', userId) subjectId: string,
+    @Body() body: EraseSubjectDto,
   ): Promise<ErasureReceipt> {
     return this.commands.execute(
-      new EraseSubjectCommand(principal.tenantId, principal.actor, subjectId),
+      new EraseSubjectCommand(
+        principal.tenantId,
+        principal.actor,
+        subjectId,
+        body.identifiers ?? [],
+      ),
     );
   }
 }

@@ -13,7 +13,12 @@ export class EraseSubjectHandler implements ICommandHandler<EraseSubjectCommand>
     private readonly eraser: SubjectEraser,
   ) {}
 
-  async execute({ tenantId, actor, subjectId }: EraseSubjectCommand): Promise<ErasureReceipt> {
+  async execute({
+    tenantId,
+    actor,
+    subjectId,
+    identifiers,
+  }: EraseSubjectCommand): Promise<ErasureReceipt> {
     const subject = await this.database.read(tenantId, (manager) =>
       this.registry.directory().describe(manager, tenantId, subjectId),
     );
@@ -25,6 +30,7 @@ export class EraseSubjectHandler implements ICommandHandler<EraseSubjectCommand>
         'compliance.erase',
       );
     }
-    return this.eraser.erase(tenantId, actor, subject);
+    const aliases = [...new Set([...subject.aliases, ...identifiers.map((value) => value.trim())])];
+    return this.eraser.erase(tenantId, actor, { ...subject, aliases });
   }
 }
