@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryBus } from '@nestjs/cqrs';
-import { DatabaseRouter, HasConsentQuery } from '#kernel';
-import type { Tenant } from '#tenancy';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  DatabaseRouter,
+  HasConsentQuery,
+  MasalaException,
+  RequestContext,
+  SYSTEM_ACTOR,
+} from '#kernel';
+import { ChangeTenantSettingsCommand, type Tenant } from '#tenancy';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { as, updateTenantSettings } from './compliance-support.js';
 
@@ -305,6 +311,42 @@ describe('consent records', () => {
         .send({ purpose: 'ticket_updates', granted: true, policyVersion: '3' })
         .expect(503);
       expect(response.headers['content-type']).toContain('application/problem+json');
+    });
+  });
+
+  describe('through the tenant settings command', () => {
+    const change = (consentPurposes: unknown[]) =>
+      RequestContext.run({ correlationId: 'settings-test', system: true }, () =>
+        t.app
+          .get(CommandBus)
+          .execute(
+            new ChangeTenantSettingsCommand('acme', SYSTEM_ACTOR, {
+              set: { consentPurposes },
+              unset: [],
+            }),
+          ),
+      );
+
+    it('rejects purposes the compliance rules reject', async () => {
+      const error = await change([{ code: 'support', requiresConsent: 'no', blocks: [] }]).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(MasalaException);
+      const fields = (error as MasalaException).details.errors ?? [];
+      expect(fields).toEqual([
+        expect.objectContaining({
+          field: 'settings.consentPurposes',
+          message: expect.stringContaining('requiresConsent must be true or false'),
+        }),
+      ]);
+    });
+
+    it('accepts valid purposes, which take effect', async () => {
+      await change([{ code: 'support', requiresConsent: false, blocks: [] }]);
+      const history = await customer.get('/api/v1/compliance/consents').expect(200);
+      expect(
+        (history.body.purposes as Array<{ code: string }>).map((purpose) => purpose.code),
+      ).toEqual(['support']);
     });
   });
 });
