@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PostgresTenantStore, postgresTenantPolicy } from '#kernel';
 import type { Tenant } from '#tenancy';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { checkPostgresSchema } from '../tenancy/support/schema-checks.js';
+import { checkPostgresSchema, PLATFORM_TABLES } from '../tenancy/support/schema-checks.js';
 import {
   APP_ROLE,
   createTestDatabase,
@@ -77,6 +77,33 @@ describePostgres('PostgreSQL row-level security', () => {
 
   it('finds no violation in the schema', async () => {
     expect(await checkPostgresSchema(owner)).toEqual([]);
+  });
+
+  it('exempts only the listed platform tables', async () => {
+    const result = await owner.query<{ table: string }>(
+      `SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+          AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
+        ORDER BY 1`,
+    );
+    expect(result.rows.map((row) => row.table)).toEqual(Object.keys(PLATFORM_TABLES).sort());
+  });
+
+  it('reports a table without tenant rules', async () => {
+    await owner.query('CREATE TABLE loose_notes (id varchar(36) PRIMARY KEY, tenant_id varchar(36))');
+    await owner.query('CREATE INDEX loose_notes_tenant ON loose_notes (id, tenant_id)');
+    try {
+      expect(await checkPostgresSchema(owner)).toEqual([
+        'loose_notes: tenant_id is nullable',
+        'loose_notes: primary key loose_notes_pkey led by id, not tenant_id',
+        'loose_notes: index loose_notes_tenant led by id, not tenant_id',
+        'loose_notes: row-level security is not enabled',
+        'loose_notes: row-level security is not forced (the owner bypasses it)',
+        'loose_notes: no row-level security policy',
+      ]);
+    } finally {
+      await owner.query('DROP TABLE loose_notes');
+    }
   });
 
   it('gives the app role no way around the policies', async () => {
