@@ -2,6 +2,8 @@ import { CommentRevision } from './domain/comment-revision.entity.js';
 import { TicketComment } from './domain/comment.entity.js';
 import { Project } from './domain/project.entity.js';
 import { SavedFilter } from './domain/saved-filter.entity.js';
+import { WebhookDelivery } from './domain/webhook-delivery.entity.js';
+import { Webhook } from './domain/webhook.entity.js';
 import { TicketTag } from './domain/ticket-tag.entity.js';
 import { Ticket } from './domain/ticket.entity.js';
 import { CreateTickets1764806400200 } from './infrastructure/migrations/1764806400200-create-tickets.js';
@@ -10,6 +12,7 @@ import { CreateProjects1764806400220 } from './infrastructure/migrations/1764806
 import { CreateTicketSearch1764806400230 } from './infrastructure/migrations/1764806400230-create-ticket-search.js';
 import { CreateComments1764806400240 } from './infrastructure/migrations/1764806400240-create-comments.js';
 import { CreateSavedFilters1764806400260 } from './infrastructure/migrations/1764806400260-create-saved-filters.js';
+import { CreateWebhooks1764806400270 } from './infrastructure/migrations/1764806400270-create-webhooks.js';
 import { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 import { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 import { CreateDomainConfigVersions1764806400250 } from './infrastructure/migrations/1764806400250-create-domain-config-versions.js';
@@ -47,6 +50,10 @@ export { TicketCommentedEvent, CommentEditedEvent } from './events/comment.event
 export { CreateProjectCommand } from './commands/create-project/create-project.command.js';
 export { AddTicketToProjectCommand } from './commands/add-ticket-to-project/add-ticket-to-project.command.js';
 export { ProjectCreatedEvent, ProjectUpdatedEvent, ProjectTicketAddedEvent } from './events/project.events.js';
+export { CreateWebhookCommand } from './commands/create-webhook/create-webhook.command.js';
+export { WebhookDispatcher, type DeliveryOutcome } from './infrastructure/webhooks/webhook-dispatcher.js';
+export { Webhook, WEBHOOK_EVENTS } from './domain/webhook.entity.js';
+export { WebhookDelivery } from './domain/webhook-delivery.entity.js';
 export * from './configuration/index.js';
 
 export const TICKETS_ENTITIES = [
@@ -56,6 +63,8 @@ export const TICKETS_ENTITIES = [
   TicketComment,
   CommentRevision,
   SavedFilter,
+  Webhook,
+  WebhookDelivery,
   DomainConfigVersion,
   DomainConfigActivation,
 ];
@@ -67,4 +76,5 @@ export const TICKETS_MIGRATIONS = [
   CreateComments1764806400240,
   CreateDomainConfigVersions1764806400250,
   CreateSavedFilters1764806400260,
+  CreateWebhooks1764806400270,
 ];

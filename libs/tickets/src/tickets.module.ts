@@ -5,6 +5,14 @@ import { TicketsController } from './api/tickets.controller.js';
 import { CommentsController } from './api/comments.controller.js';
 import { ProjectsController } from './api/projects.controller.js';
 import { SavedFiltersController } from './api/saved-filters.controller.js';
+import { WebhooksController } from './api/webhooks.controller.js';
+import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler.js';
+import { DeleteWebhookHandler } from './commands/delete-webhook/delete-webhook.handler.js';
+import { WebhookDispatcher } from './infrastructure/webhooks/webhook-dispatcher.js';
+import { WebhookOutbox } from './infrastructure/webhooks/webhook-outbox.js';
+import { WebhookWakeHandler } from './infrastructure/webhooks/webhook-wake.handler.js';
+import { ListWebhookDeliveriesHandler } from './queries/list-webhook-deliveries/list-webhook-deliveries.handler.js';
+import { ListWebhooksHandler } from './queries/list-webhooks/list-webhooks.handler.js';
 import { CreateSavedFilterHandler } from './commands/create-saved-filter/create-saved-filter.handler.js';
 import { DeleteSavedFilterHandler } from './commands/delete-saved-filter/delete-saved-filter.handler.js';
 import { UpdateSavedFilterHandler } from './commands/update-saved-filter/update-saved-filter.handler.js';
@@ -41,6 +49,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     CommentsController,
     ProjectsController,
     SavedFiltersController,
+    WebhooksController,
     DomainsController,
   ],
   providers: [
@@ -68,6 +77,13 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     DeleteSavedFilterHandler,
     ListSavedFiltersHandler,
     GetSavedFilterHandler,
+    CreateWebhookHandler,
+    DeleteWebhookHandler,
+    ListWebhooksHandler,
+    ListWebhookDeliveriesHandler,
+    WebhookOutbox,
+    WebhookDispatcher,
+    WebhookWakeHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

@@ -1,11 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { loadDataProtectionSettings, type DataProtectionSettings } from './data-protection-settings.js';
+import { loadWebhookSettings, type WebhookSettings } from './webhook-settings.js';
 
 export type TenancyMode = 'shared' | 'isolated' | 'database';
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
 /** Validated settings read once from the environment at start-up. */
-export interface MasalaSettings extends DataProtectionSettings {
+export interface MasalaSettings extends DataProtectionSettings, WebhookSettings {
   port: number;
   dataDir: string;
   configPath: string;
@@ -168,6 +169,7 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     maxOpenTenantDatabases: integer('MASALA_MAX_OPEN_TENANT_DATABASES', 64, 1, 100000),
     tenantDatabaseIdleMs: integer('MASALA_TENANT_DATABASE_IDLE_MS', 300000, 1000, 86400000),
     ...loadDataProtectionSettings(env, cwd, dataDir, problems),
+    ...loadWebhookSettings(env, problems),
     writeBatchMax: integer('MASALA_WRITE_BATCH_MAX', 64, 1, 10000),
   };
 

@@ -23,6 +23,10 @@ export class TicketsException extends MasalaException {
     });
   }
 
+  static webhookNotFound(): TicketsException {
+    return new TicketsException(ErrorCode.NotFound, 'Webhook not found');
+  }
+
   static domainNotFound(): TicketsException {
     return new TicketsException(ErrorCode.NotFound, 'Domain not found');
   }
