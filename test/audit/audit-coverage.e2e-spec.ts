@@ -448,6 +448,22 @@ const COVERAGE: Record<string, CoverageRow> = {
     },
   },
 
+  RedactTicketCommand: {
+    action: 'ticket.redacted',
+    run: async (f) => {
+      const officer = await f.user(['ComplianceOfficer']);
+      const ticket = await f.ticket();
+      await f.api(officer.token, 'post', `/tickets/${ticket.id}/redactions`).expect(200);
+    },
+  },
+  RunRetentionCommand: {
+    action: 'retention.completed',
+    run: async (f) => {
+      const officer = await f.user(['ComplianceOfficer']);
+      await f.api(officer.token, 'post', '/compliance/retention/runs').send({ dryRun: false }).expect(200);
+    },
+  },
+
   // Audit
   ArchiveAuditEntriesCommand: {
     action: 'audit.archived',

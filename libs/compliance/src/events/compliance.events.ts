@@ -85,3 +85,12 @@ export class SubjectErasureCompletedEvent extends DomainEvent {
     super(tenantId, actor, 'user', subjectId, { new: outcome }, { subjectIds: [subjectId] });
   }
 }
+
+/** A real retention run finished; its totals, also when nothing had expired. */
+export class RetentionCompletedEvent extends DomainEvent {
+  readonly action = 'retention.completed';
+
+  constructor(tenantId: string, actor: Actor, summary: Record<string, unknown>) {
+    super(tenantId, actor, 'tenant', tenantId, { new: summary });
+  }
+}

@@ -10,7 +10,7 @@ import {
   type RetentionRule,
 } from '#kernel';
 import type { RetentionReport } from '../../domain/retention-report.js';
-import { RetentionAppliedEvent } from '../../events/compliance.events.js';
+import { RetentionAppliedEvent, RetentionCompletedEvent } from '../../events/compliance.events.js';
 import { checkpointSqliteFile } from '../erasure/sqlite-checkpoint.js';
 
 /** Expired records read, and changed, per unit of work. */
@@ -20,7 +20,8 @@ const SAMPLE_SIZE = 100;
 /**
  * Walks every context's expired records in batches. Each batch of a real run is changed in its
  * own unit of work with one `retention.applied` audit entry, so a long run never holds the write
- * queue for long, and an interrupted run resumes where it stopped when started again.
+ * queue for long, and an interrupted run resumes where it stopped when started again. A real run
+ * ends with one `retention.completed` entry, also when nothing expired, as proof that it ran.
  */
 @Injectable()
 export class RetentionRunner {
@@ -75,7 +76,13 @@ export class RetentionRunner {
         after = batch[batch.length - 1]!.entityId;
       }
     }
-    if (!dryRun && Object.keys(report.applied).length > 0) await this.checkpoint(tenantId);
+    if (!dryRun) {
+      const summary = { expired: report.expired, applied: report.applied, rules };
+      await this.database.write(tenantId, (unitOfWork) =>
+        unitOfWork.emit(new RetentionCompletedEvent(tenantId, actor, summary)),
+      );
+      if (Object.keys(report.applied).length > 0) await this.checkpoint(tenantId);
+    }
     this.logger.log({
       message: 'Retention run finished',
       tenantId,
