@@ -1,9 +1,16 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { TenantDatabase, type DomainEvent, type TransactionalEventListener, type UnitOfWork } from '#kernel';
+import {
+  HasConsentQuery,
+  TenantDatabase,
+  type DomainEvent,
+  type TransactionalEventListener,
+  type UnitOfWork,
+} from '#kernel';
 import { WebhookDelivery } from '../../domain/webhook-delivery.entity.js';
 import { Webhook } from '../../domain/webhook.entity.js';
-import { webhookPayloadOf } from './webhook-payload.js';
+import { webhookPayloadOf, type WebhookPayload } from './webhook-payload.js';
 
 /**
  * Writes one outbox row per subscribed webhook for every ticket event, inside the transaction of
@@ -12,7 +19,10 @@ import { webhookPayloadOf } from './webhook-payload.js';
  */
 @Injectable()
 export class WebhookOutbox implements TransactionalEventListener, OnModuleInit {
-  constructor(private readonly database: TenantDatabase) {}
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly queries: QueryBus,
+  ) {}
 
   onModuleInit(): void {
     this.database.registerListener(this);
@@ -31,7 +41,7 @@ export class WebhookOutbox implements TransactionalEventListener, OnModuleInit {
     const subscribed = webhooks.filter((webhook) => webhook.events.includes(payload.type));
     if (subscribed.length === 0) return;
 
-    const body = JSON.stringify(payload);
+    const body = JSON.stringify(await this.withConsentedIds(event.tenantId, payload));
     const now = new Date();
     const rows = subscribed.map((webhook) => ({
       tenantId: event.tenantId,
@@ -49,5 +59,20 @@ export class WebhookOutbox implements TransactionalEventListener, OnModuleInit {
       createdAt: now,
     }));
     await manager.insert(WebhookDelivery, rows as QueryDeepPartialEntity<WebhookDelivery>[]);
+  }
+
+  /**
+   * Leaves the requester's id out of the payload (null in its place) while the requester has no
+   * consent for `webhook_personal_data`, because the receiver is a third party.
+   */
+  private async withConsentedIds(tenantId: string, payload: WebhookPayload): Promise<WebhookPayload> {
+    const ticket = payload.data['ticket'] as { requesterId?: string | null } | undefined;
+    const requesterId = ticket?.requesterId;
+    if (!requesterId) return payload;
+    const query = new HasConsentQuery(tenantId, requesterId, 'webhook_personal_data');
+    if (await this.queries.execute(query)) return payload;
+    const data: Record<string, unknown> = { ...payload.data, ticket: { ...ticket, requesterId: null } };
+    if (data['authorId'] === requesterId) data['authorId'] = null;
+    return { ...payload, data };
   }
 }
