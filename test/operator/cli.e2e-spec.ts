@@ -133,7 +133,7 @@ describe('masala doctor', () => {
     expect(tls?.detail).toContain('masala.test');
   });
 
-  it('finds each problem of a broken data folder and says how to fix it', () => {
+  it('reports each problem of a broken folder', () => {
     const env = freshEnvironment();
     expect(runCli(['tenant', 'create', 'acme', '--name', 'Acme'], env).code).toBe(0);
     const dataDir = env.MASALA_DATA_DIR!;
@@ -160,7 +160,7 @@ describe('masala doctor', () => {
     const text = runCli(['doctor'], { ...env, MASALA_TLS_CERT: garbage, MASALA_TLS_KEY: garbage });
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`fix: chmod 700 ${dataDir}`);
-    expect(text.stdout).toMatch(/\d+ problems found/);
+    expect(text.stdout).toMatch(/\d+ problems? found/);
   });
 
   it('reports invalid settings and skips the rest', () => {

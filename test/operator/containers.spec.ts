@@ -26,7 +26,7 @@ interface ComposeFile {
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 
-/** Every environment variable the settings code reads, from its source. */
+/** Collects every environment variable the settings code reads, from its source. */
 function knownSettings(): Set<string> {
   const folder = join(PROJECT_ROOT, 'libs/kernel/src/settings');
   const names = new Set<string>();

@@ -5,7 +5,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.j
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 
-/** The value of one sample line, such as `name{labels} 3`, or undefined when absent. */
+/** Reads the value of one sample line, such as `name{labels} 3`, or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));

@@ -10,7 +10,7 @@ interface RouterLayer {
 
 const VERBS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
-/** Every route the Express router serves, as `<verb> <OpenAPI path>`, without the docs routes. */
+/** Lists every route the Express router serves, as `<verb> <OpenAPI path>`, without the docs routes. */
 function servedRoutes(t: TestApp): string[] {
   const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
   const routes = new Set<string>();

@@ -20,7 +20,7 @@ const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbo
 type LogSettings = Pick<MasalaSettings, 'logFormat' | 'logLevel'>;
 
 /**
- * The one logger of the API: JSON lines for machines, and readable coloured lines when
+ * Creates the one logger of the API: JSON lines for machines, and readable coloured lines when
  * `logFormat` is `auto` and standard output is a terminal (or when it is `text`).
  */
 export function createLogger(
@@ -33,7 +33,7 @@ export function createLogger(
 }
 
 /**
- * Creates the data folder readable by its owner only, because it holds the databases and the
+ * Creates the data folder readable by its owner only, because it contains the databases and the
  * generated keys. An existing folder keeps its mode; `masala doctor` reports a loose one.
  */
 export function prepareDataDir(dataDir: string): void {

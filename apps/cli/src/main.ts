@@ -36,7 +36,7 @@ Examples:
   npm run masala -- tenant list --json
   npm run masala -- <command> --help`;
 
-/** The `masala` command tree; each context registers its commands here. */
+/** Builds the `masala` command tree; each context registers its commands here. */
 export function buildProgram(): Command {
   const program = new Command('masala')
     .description('Ticket Masala operator commands')

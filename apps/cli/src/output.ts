@@ -18,7 +18,7 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** The `Examples:` section that every command appends to its --help. */
+/** Formats the `Examples:` section that every command appends to its --help. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`;
 }
@@ -35,7 +35,7 @@ export interface ProgressReporter {
 export interface ProgressOptions {
   /** With --json no bar is drawn, so that the output stays machine-readable. */
   json?: boolean;
-  /** Where the bar is drawn: standard output unless a test passes another stream. */
+  /** Stream the bar is drawn on: standard output unless a test passes another. */
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 

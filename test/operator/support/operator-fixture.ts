@@ -45,8 +45,8 @@ export async function logIn(baseUrl: string, tenant: string, email: string, pass
 
 /**
  * A request written over a raw socket in two parts: the headers and the first half of the body
- * now, the rest on `finish()`. Between the two the server holds it in flight, which makes a
- * slow client without any timer.
+ * now, the rest on `finish()`. Between the two the request stays in flight on the server, which
+ * makes a slow client without any timer.
  */
 export class SlowRequest {
   private readonly socket: Socket;

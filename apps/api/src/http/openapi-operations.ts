@@ -66,7 +66,7 @@ function tagOf(controller: string): string {
   return base.charAt(0).toLowerCase() + base.slice(1);
 }
 
-/** The lookup key of SUCCESS_SCHEMAS and REQUEST_EXAMPLES; the work-items alias maps to tickets. */
+/** Builds the lookup key of SUCCESS_SCHEMAS and REQUEST_EXAMPLES, mapping the work-items alias to tickets. */
 function contractKey(verb: string, path: string): string {
   return `${verb} ${path.replace(/^\/api\/v1\/work-items/, '/api/v1/tickets')}`;
 }
@@ -171,7 +171,7 @@ function addProblemResponses(
   if (route.access !== 'public') add('401', 'Unauthorized');
   if (route.access !== 'public' && route.access !== 'authenticated') add('403', 'Forbidden');
   if (readsIfMatch) add('412', 'PreconditionFailed');
-  // Every route but the health checks answers 503 while the instance drains for shutdown.
+  // Every route but the health checks returns 503 while the instance drains for shutdown.
   if (!route.health) add('503', 'Unavailable');
   responses.default ??= refTo('Unexpected');
 }

@@ -57,9 +57,11 @@ function propertyOptions(rules: Rule[], designType: unknown): MutableOptions {
   const each = rules.some((rule) => rule.each) || rules.some((rule) => rule.name === 'isArray');
   for (const rule of rules) applyRule(options, rule);
 
-  if (rules.some((rule) => rule.type === 'nestedValidation') && typeof designType === 'function' && designType !== Array) {
-    options.type = () => designType;
+  const nestedClass = typeof designType === 'function' && designType !== Array && designType !== Object;
+  if (rules.some((rule) => rule.type === 'nestedValidation') && nestedClass) {
+    options.type = designType;
     options.nested = designType as Constructor;
+    delete options.additionalProperties;
   }
   if (options.type === undefined && Array.isArray(options.enum)) {
     options.type = typeof options.enum[0] === 'number' ? Number : String;

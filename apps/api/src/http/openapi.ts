@@ -13,7 +13,7 @@ export const API_DOCUMENT_VERSION = '1.0.0';
 export interface RouteHandler {
   controller: string;
   method: string;
-  /** What the route declares with @RequirePermission, @Authenticated or @Public. */
+  /** Access the route declares with @RequirePermission, @Authenticated or @Public. */
   access?: RouteAccess;
 }
 
@@ -59,10 +59,10 @@ function getTargetsWithRules(): Set<unknown> {
 
 /**
  * Builds the OpenAPI 3 document of every route the application serves. Swagger's scanner finds
- * the routes; each operation is then completed from what the route declares for the access
- * guard (permission, security schemes), from the class-validator rules of its DTOs (schemas),
- * and with the problem+json responses and the tenant header every /api/v1 route shares. Routes
- * added later are covered without any decorator of their own.
+ * the routes. Each operation then gets the permission and security schemes from the route's
+ * access declaration, schemas from the class-validator rules of its DTOs, and the problem+json
+ * responses and tenant header that every /api/v1 route shares. Routes added later are covered
+ * without any decorator of their own.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const handlers = collectRouteHandlers(app);

@@ -14,7 +14,13 @@ function formatResults(results: CheckResult[]): string {
   });
   const failed = results.filter((result) => result.status === 'fail').length;
   const warned = results.filter((result) => result.status === 'warn').length;
-  lines.push('', failed === 0 ? `No problems found (${warned} warnings).` : `${failed} problems found, ${warned} warnings.`);
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  lines.push(
+    '',
+    failed === 0
+      ? `No problems found (${count(warned, 'warning')}).`
+      : `${count(failed, 'problem')} found, ${count(warned, 'warning')}.`,
+  );
   return lines.join('\n');
 }
 

@@ -6,7 +6,7 @@ export interface CheckResult {
   check: string;
   status: CheckStatus;
   detail: string;
-  /** What the operator should do; present for `warn` and `fail`. */
+  /** Action for the operator; present for `warn` and `fail`. */
   fix?: string;
 }
 

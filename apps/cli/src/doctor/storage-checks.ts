@@ -56,7 +56,7 @@ function compareMigrations(where: string, applied: string[], fix: string): Check
   return ok('migrations', `${where} is up to date (${applied.length} applied)`);
 }
 
-/** Every SQLite file of the instance: the catalog, then the dedicated tenant databases. */
+/** Lists every SQLite file of the instance: the catalog, then the dedicated tenant databases. */
 function sqliteFiles(settings: MasalaSettings): string[] {
   const roots = [join(settings.dataDir, 'tenants'), ...Object.values(settings.jurisdictionFolders ?? {})];
   const tenantFiles = roots.flatMap((root) => {
