@@ -73,10 +73,16 @@ describe('crash recovery under SIGKILL', () => {
 
     for (let crash = 0; crash < CRASHES; crash += 1) {
       const server = await startBuiltServer(env);
-      // The chain as the previous kill left it, recovered from the WAL by this start.
-      const chain = await verifyAuditChain(server.baseUrl);
-      expect(chain.valid).toBe(true);
-      const accessToken = await logIn(server.baseUrl, 'agent@acme.test');
+      let accessToken: string;
+      try {
+        // The chain as the previous kill left it, recovered from the WAL by this start.
+        const chain = await verifyAuditChain(server.baseUrl);
+        expect(chain.valid).toBe(true);
+        accessToken = await logIn(server.baseUrl, 'agent@acme.test');
+      } catch (error) {
+        server.process.kill('SIGKILL');
+        throw new Error(`${String(error)}\nserver output:\n${server.output().slice(-2000)}`);
+      }
 
       let running = true;
       const client = async () => {

@@ -40,6 +40,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const running = new Set<ChildProcess>();
+// A failed assertion must not leave servers behind: kill whatever is still running at exit.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface RunningServer {
   port: number;
   baseUrl: string;
@@ -63,10 +69,18 @@ export async function startBuiltServer(env: Record<string, string>, timeoutMs = 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+
+  // Another process may take the port between freePort() and listen(); then /health/live could
+  // be answered by that process, so wait for this child's own log line naming the port.
+  const ownLine = `localhost:${port}/api/v1`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Server exited during start-up:\n${output}`);
-    const live = await fetch(`${baseUrl}/health/live`).then((response) => response.ok).catch(() => false);
+    const live =
+      output.includes(ownLine) &&
+      (await fetch(`${baseUrl}/health/live`).then((response) => response.ok).catch(() => false));
     if (live) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
