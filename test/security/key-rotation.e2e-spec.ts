@@ -48,6 +48,7 @@ describe('data key rotation', () => {
   let tenant: Tenant;
   let token: string;
   let oldEnvelope: string;
+  let commentedTicketId: string;
   const progress: RotationProgress[] = [];
 
   const createTicket = (index: number) =>
@@ -70,6 +71,7 @@ describe('data key rotation', () => {
     token = await t.login('rotate', EMAIL);
     for (let index = 0; index < 20; index += 1) await createTicket(index);
     const first = await createTicket(100);
+    commentedTicketId = first.body.id as string;
     await t.http
       .post(`/api/v1/tickets/${first.body.id}/comments`)
       .set('X-Tenant-ID', 'rotate')
@@ -113,8 +115,10 @@ describe('data key rotation', () => {
       ]),
     );
     for (const [column, ids] of found) {
-      const tenantKeys = [...ids].filter((id) => id.startsWith('dek.'));
-      expect({ column, tenantKeys }).toEqual({ column, tenantKeys: [`dek.${tenant.id}.v2`] });
+      const outdated = [...ids].filter(
+        (id) => id.startsWith('dek.') && id !== `dek.${tenant.id}.v2`,
+      );
+      expect({ column, outdated }).toEqual({ column, outdated: [] });
     }
   });
 
@@ -147,6 +151,12 @@ describe('data key rotation', () => {
       expect(ticket.customFields['patient_number']).toBe(`PN-${index}`);
     }
     await t.login('rotate', EMAIL);
+    const comments = await t.http
+      .get(`/api/v1/tickets/${commentedTicketId}/comments`)
+      .set('X-Tenant-ID', 'rotate')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(comments.body.data[0]?.body).toBe('A comment written before the rotation');
   });
 
   it('keeps the audit chain valid', async () => {

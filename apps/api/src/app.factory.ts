@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import type { MailPort } from '#identity';
 import type { MasalaSettings } from '#kernel';
 import { ApiServerModule } from './api-server.module.js';
+import { applyHttpSecurity, httpsOptionsFor } from './http/security.js';
 import { OpenApiDocument } from './http/openapi.controller.js';
 import { RequestObserver } from './http/request-observer.js';
 import { RequestLifecycle } from './lifecycle/request-lifecycle.js';
@@ -59,12 +60,14 @@ export async function createApp(
     ApiServerModule.forRoot(settings, { metrics, lifecycle, mail: options.mail }),
     {
       bodyParser: false,
+      httpsOptions: httpsOptionsFor(settings),
       logger: options.logger ?? createLogger(settings),
       abortOnError: false,
     },
   );
   // First in the Express stack: every response gets a correlation id and a log line, and
   // requests arriving during shutdown never reach a handler.
+  applyHttpSecurity(app, settings);
   app.use(new RequestObserver(metrics).middleware);
   app.use(lifecycle.gate);
   app.disable('x-powered-by');

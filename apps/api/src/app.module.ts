@@ -15,6 +15,7 @@ import {
 import { TenancyModule } from '#tenancy';
 import { TicketsModule } from '#tickets';
 import { EncryptionWiring } from './data-protection/encryption-wiring.js';
+import { CorsMiddleware } from './http/cors.middleware.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonBodyMiddleware } from './http/json-body.middleware.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -59,7 +60,7 @@ export class AppModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(RequestContextMiddleware, JsonBodyMiddleware)
+      .apply(RequestContextMiddleware, CorsMiddleware, JsonBodyMiddleware)
       .forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

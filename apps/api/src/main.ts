@@ -31,8 +31,8 @@ async function main(): Promise<void> {
 
   new Logger('Main').log({
     message: 'Ticket Masala API listening',
-    url: `http://localhost:${settings.port}/api/v1`,
-    docs: `http://localhost:${settings.port}/api/docs`,
+    url: `${settings.tlsCertFile ? 'https' : 'http'}://localhost:${settings.port}/api/v1`,
+    docs: `${settings.tlsCertFile ? 'https' : 'http'}://localhost:${settings.port}/api/docs`,
     tenancy: settings.tenancy,
     dataDir: settings.dataDir,
   });
