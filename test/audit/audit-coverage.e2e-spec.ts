@@ -22,6 +22,7 @@ import {
   type Tenant,
 } from '#tenancy';
 import { CapturingMailAdapter, tokenIn } from '../identity/support/capturing-mail.js';
+import { WebhookReceiver } from '../tickets/webhook-receiver.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 const NEW_PASSWORD = 'another-long-passphrase-for-tests-77';
@@ -35,6 +36,8 @@ interface Fixture {
   employeeId: string;
   customerToken: string;
   customerId: string;
+  /** Receiver on 127.0.0.1 for webhooks, which the app may reach with MASALA_WEBHOOK_ALLOW_PRIVATE. */
+  webhookUrl: string;
   /** Sends a request to acme as the holder of `token`. */
   api(
     token: string,
@@ -421,6 +424,26 @@ const COVERAGE: Record<string, CoverageRow> = {
     },
   },
 
+  CreateWebhookCommand: {
+    action: 'webhook.created',
+    run: async (f) => {
+      await f
+        .api(f.adminToken, 'post', '/webhooks')
+        .send({ url: f.webhookUrl, events: ['ticket.assigned'] })
+        .expect(201);
+    },
+  },
+  DeleteWebhookCommand: {
+    action: 'webhook.deleted',
+    run: async (f) => {
+      const webhook = await f
+        .api(f.adminToken, 'post', '/webhooks')
+        .send({ url: f.webhookUrl, events: ['ticket.assigned'] })
+        .expect(201);
+      await f.api(f.adminToken, 'delete', `/webhooks/${webhook.body.id}`).expect(204);
+    },
+  },
+
   // Compliance
   RecordConsentCommand: {
     action: 'consent.given',
@@ -521,10 +544,12 @@ function registeredCommands(modules: ModulesContainer): string[] {
 describe('audit coverage of every command', () => {
   let fixture: Fixture;
   const registered: string[] = [];
+  const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
     const mail = new CapturingMailAdapter();
-    const t = await startTestApp({}, { mail });
+    await receiver.start();
+    const t = await startTestApp({ MASALA_WEBHOOK_ALLOW_PRIVATE: 'true' }, { mail });
     const acme = await t.createTenant('acme');
     await t.createUser(acme, 'admin@acme.test', ['Admin']);
     const employeeId = await t.createUser(acme, 'agent@acme.test', ['Employee']);
@@ -547,6 +572,7 @@ describe('audit coverage of every command', () => {
       employeeId,
       customerToken,
       customerId,
+      webhookUrl: receiver.url,
       api,
       execute: <T>(command: object) =>
         RequestContext.run({ correlationId: `coverage-${crypto.randomUUID()}`, system: true }, () =>
@@ -569,6 +595,7 @@ describe('audit coverage of every command', () => {
 
   afterAll(async () => {
     await fixture.t.close();
+    await receiver.stop();
   });
 
   it('finds the command handlers', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifySegment, type AuditEntryView } from '#audit';
@@ -38,6 +38,10 @@ function expectStrictlyAscending(entries: AuditEntryView[]): void {
 }
 
 describe('reading the audit trail', () => {
+  // Loading and paging 10,000 entries takes seconds on an idle machine; the limit leaves room for
+  // a machine that runs other suites at the same time.
+  jest.setTimeout(120_000);
+
   let t: TestApp;
   let acme: Tenant;
   let adminToken: string;

@@ -23,6 +23,8 @@ import {
  * then in one transaction records an archive checkpoint, appends the `audit.archived` entry that
  * confirms it, and deletes the archived entries under a rewrite permit.
  */
+// NOTE: archive files contain the decrypted old and new values, and erasure (AuditSubjectRedactor)
+// rewrites only the live table. Archives made before an erasure still name the person.
 @CommandHandler(ArchiveAuditEntriesCommand)
 export class ArchiveAuditEntriesHandler implements ICommandHandler<ArchiveAuditEntriesCommand> {
   private readonly logger = new Logger(ArchiveAuditEntriesHandler.name);
