@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AccessDenialRecorder } from '#audit';
+import { scrubPersonalData } from '#compliance';
 import {
   CrossTenantAccessError,
   ErrorCode,
@@ -128,10 +129,11 @@ export class ProblemFilter implements ExceptionFilter {
     const bodyParserError = this.fromBodyParser(exception);
     if (bodyParserError) return { document: bodyParserError, headers: {} };
 
+    // Error messages can quote request data, so detected personal data is scrubbed from the log.
     this.logger.error({
       message: 'Unhandled error',
-      error: exception instanceof Error ? exception.message : String(exception),
-      stack: exception instanceof Error ? exception.stack : undefined,
+      error: scrubPersonalData(exception instanceof Error ? exception.message : String(exception)).text,
+      stack: exception instanceof Error && exception.stack ? scrubPersonalData(exception.stack).text : undefined,
       method: request.method,
       route: request.route?.path,
     });
