@@ -31,10 +31,11 @@ interface RewriteOutcome {
 }
 
 /**
- * The audit context's share of data-subject requests: the entries about the subject (they are a
- * subject of it, it is their user record, or they acted) in exports, and on erasure their
- * personal data rewritten by AuditSubjectRedactor, which re-seals the chain and records a
- * checkpoint. It runs after every other participant, so it sees every entry written before.
+ * The audit context's share of data-subject requests. Exports contain the entries about the
+ * subject: those naming them as a subject, their user record's entries, and entries of their
+ * actions. Erasure rewrites their personal data through AuditSubjectRedactor, which re-seals the
+ * chain and records a checkpoint. It runs after every other participant, so every entry written
+ * before it is covered.
  */
 @Injectable()
 export class AuditPersonalDataParticipant implements PersonalDataParticipant, OnModuleInit {

@@ -21,7 +21,7 @@ const ERASED = '[erased]';
 /**
  * The identity context's share of data-subject requests: the account profile and sign-in
  * sessions in exports, and on erasure an anonymised account that can never sign in again.
- * It is also the directory that tells the other contexts who a subject is.
+ * It is also the directory from which the other contexts learn who a subject is.
  */
 @Injectable()
 export class IdentityPersonalDataParticipant
@@ -108,8 +108,8 @@ export class IdentityPersonalDataParticipant
   }
 
   /**
-   * Anonymises the account: e-mail address and name become "[erased]", the e-mail lookup key a
-   * value no login can produce, credentials and second factor are removed, the status becomes
+   * Anonymises the account. E-mail address and name become "[erased]", and the e-mail lookup key
+   * a value no login can produce. Credentials and second factor are removed. The status becomes
    * `erased` and the token version moves on, so every token issued before stops working.
    */
   async erase(unitOfWork: UnitOfWork, subject: DataSubject): Promise<ErasureCounts> {
@@ -147,9 +147,9 @@ export class IdentityPersonalDataParticipant
 }
 
 /**
- * The local part of the e-mail address when it looks like a name (`jan.peeters`), because such
- * handles appear in free text on their own. Single words (`info`, `jan`) are left out, since
- * erasing them would remove ordinary words from other people's text.
+ * Returns the local part of the e-mail address when it looks like a name (`jan.peeters`),
+ * because such handles appear in free text on their own. Single words (`info`, `jan`) are left
+ * out, since erasing them would remove ordinary words from other people's text.
  */
 function aliasesOf(email: string): string[] {
   const local = email.split('@')[0] ?? '';

@@ -89,7 +89,7 @@ export class TicketsPersonalDataParticipant
     const counts: ErasureCounts = {};
     const requested = new Set<string>();
     // NOTE: erasure reads every ticket and comment of the tenant once, in one transaction that
-    // holds the write queue; for tenants with millions of rows that takes minutes.
+    // blocks the write queue; for tenants with millions of rows that takes minutes.
     for await (const ticket of this.rows(manager, Ticket, tenantId)) {
       const own = ticket.requesterId === subject.id;
       if (own) requested.add(ticket.id);
