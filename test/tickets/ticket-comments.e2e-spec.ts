@@ -87,8 +87,12 @@ describe('ticket comments and internal notes', () => {
   });
 
   it('does not bump the ticket version', async () => {
-    const ticket = await agent('get', `/api/v1/tickets/${ticketId}`).expect(200);
-    expect(ticket.body.version).toBe(1);
+    const before = await agent('get', `/api/v1/tickets/${ticketId}`).expect(200);
+    await agent('post', `/api/v1/tickets/${ticketId}/comments`).send({ body: 'late note', internal: true }).expect(201);
+    const after = await agent('get', `/api/v1/tickets/${ticketId}`).expect(200);
+    expect(after.body.version).toBe(1);
+    expect(after.body.updatedAt).toBe(before.body.updatedAt);
+    expect(after.body.commentCount).toBe(before.body.commentCount + 1);
   });
 
   it('answers 404 for an internal note to customers', async () => {

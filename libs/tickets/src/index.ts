@@ -1,3 +1,4 @@
+import { TicketAttachment } from './domain/attachment.entity.js';
 import { CommentRevision } from './domain/comment-revision.entity.js';
 import { TicketComment } from './domain/comment.entity.js';
 import { Project } from './domain/project.entity.js';
@@ -13,6 +14,7 @@ import { CreateTicketSearch1764806400230 } from './infrastructure/migrations/176
 import { CreateComments1764806400240 } from './infrastructure/migrations/1764806400240-create-comments.js';
 import { CreateSavedFilters1764806400260 } from './infrastructure/migrations/1764806400260-create-saved-filters.js';
 import { CreateWebhooks1764806400270 } from './infrastructure/migrations/1764806400270-create-webhooks.js';
+import { CreateAttachments1764806400280 } from './infrastructure/migrations/1764806400280-create-attachments.js';
 import { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 import { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 import { CreateDomainConfigVersions1764806400250 } from './infrastructure/migrations/1764806400250-create-domain-config-versions.js';
@@ -54,6 +56,11 @@ export { CreateWebhookCommand } from './commands/create-webhook/create-webhook.c
 export { WebhookDispatcher, type DeliveryOutcome } from './infrastructure/webhooks/webhook-dispatcher.js';
 export { Webhook, WEBHOOK_EVENTS } from './domain/webhook.entity.js';
 export { WebhookDelivery } from './domain/webhook-delivery.entity.js';
+export { TicketAttachment } from './domain/attachment.entity.js';
+export {
+  EraseOwnerAttachmentsCommand,
+  type ErasedAttachments,
+} from './commands/erase-owner-attachments/erase-owner-attachments.command.js';
 export * from './configuration/index.js';
 
 export const TICKETS_ENTITIES = [
@@ -65,6 +72,7 @@ export const TICKETS_ENTITIES = [
   SavedFilter,
   Webhook,
   WebhookDelivery,
+  TicketAttachment,
   DomainConfigVersion,
   DomainConfigActivation,
 ];
@@ -77,4 +85,5 @@ export const TICKETS_MIGRATIONS = [
   CreateDomainConfigVersions1764806400250,
   CreateSavedFilters1764806400260,
   CreateWebhooks1764806400270,
+  CreateAttachments1764806400280,
 ];

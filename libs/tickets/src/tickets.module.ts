@@ -6,6 +6,13 @@ import { CommentsController } from './api/comments.controller.js';
 import { ProjectsController } from './api/projects.controller.js';
 import { SavedFiltersController } from './api/saved-filters.controller.js';
 import { WebhooksController } from './api/webhooks.controller.js';
+import { AttachmentsController } from './api/attachments.controller.js';
+import { AttachmentUploadInterceptor } from './api/attachment-upload.interceptor.js';
+import { EraseOwnerAttachmentsHandler } from './commands/erase-owner-attachments/erase-owner-attachments.handler.js';
+import { UploadAttachmentHandler } from './commands/upload-attachment/upload-attachment.handler.js';
+import { AttachmentFiles } from './infrastructure/attachments/attachment-files.js';
+import { GetAttachmentHandler } from './queries/get-attachment/get-attachment.handler.js';
+import { ListAttachmentsHandler } from './queries/list-attachments/list-attachments.handler.js';
 import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler.js';
 import { DeleteWebhookHandler } from './commands/delete-webhook/delete-webhook.handler.js';
 import { WebhookDispatcher } from './infrastructure/webhooks/webhook-dispatcher.js';
@@ -50,6 +57,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     ProjectsController,
     SavedFiltersController,
     WebhooksController,
+    AttachmentsController,
     DomainsController,
   ],
   providers: [
@@ -84,6 +92,12 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     WebhookOutbox,
     WebhookDispatcher,
     WebhookWakeHandler,
+    AttachmentFiles,
+    AttachmentUploadInterceptor,
+    UploadAttachmentHandler,
+    EraseOwnerAttachmentsHandler,
+    ListAttachmentsHandler,
+    GetAttachmentHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

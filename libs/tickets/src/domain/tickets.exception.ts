@@ -27,6 +27,10 @@ export class TicketsException extends MasalaException {
     return new TicketsException(ErrorCode.NotFound, 'Webhook not found');
   }
 
+  static attachmentNotFound(): TicketsException {
+    return new TicketsException(ErrorCode.NotFound, 'Attachment not found');
+  }
+
   static domainNotFound(): TicketsException {
     return new TicketsException(ErrorCode.NotFound, 'Domain not found');
   }

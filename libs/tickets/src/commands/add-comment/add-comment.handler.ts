@@ -47,9 +47,18 @@ export class AddCommentHandler implements ICommandHandler<AddCommentCommand> {
         updatedAt: createdAt,
       });
       await manager.insert(TicketComment, comment as QueryDeepPartialEntity<TicketComment>);
-      await manager.increment(Ticket, { tenantId, id: ticket.id }, 'commentCount', 1);
+      // Setting updated_at to itself keeps TypeORM from stamping the update time of the ticket.
+      await manager
+        .createQueryBuilder()
+        .update(Ticket)
+        .set({
+          commentCount: () => 'comment_count + 1',
+          ...(internal ? {} : { publicCommentCount: () => 'public_comment_count + 1' }),
+          updatedAt: () => 'updated_at',
+        })
+        .where('tenant_id = :tenantId AND id = :id', { tenantId, id: ticket.id })
+        .execute();
       if (!internal) {
-        await manager.increment(Ticket, { tenantId, id: ticket.id }, 'publicCommentCount', 1);
         await this.search.indexSource(manager, { tenantId, ticketId: ticket.id, sourceId: comment.id, texts: [comment.body] });
       }
       await unitOfWork.emit(new TicketCommentedEvent(ticket, comment, actor));
