@@ -11,7 +11,15 @@ import {
   type SnapshotSource,
 } from './support/database-snapshot.js';
 import { availableDeployments, startDeployment, type RunningDeployment } from './support/deployments.js';
-import { bodyFor, kindOfParameter, parametersOf, seedTenant, type ResourceKind, type SeededTenant } from './support/tenant-fixtures.js';
+import {
+  bodyFor,
+  FILE_UPLOAD,
+  kindOfParameter,
+  parametersOf,
+  seedTenant,
+  type ResourceKind,
+  type SeededTenant,
+} from './support/tenant-fixtures.js';
 
 /** One probe: the same request with another tenant's id and with an id that exists nowhere. */
 interface Probe {
@@ -19,7 +27,7 @@ interface Probe {
   method: AppRoute['method'];
   foreign: string;
   missing: string;
-  body?: (id: string) => Record<string, unknown>;
+  body?: (id: string) => Record<string, unknown> | typeof FILE_UPLOAD;
   bodyId?: { foreign: string; missing: string };
   /** Whether the response must be 404, not merely the same as for the missing id. */
   expectNotFound: boolean;
@@ -193,7 +201,8 @@ describe.each(deployments)('cross-tenant matrix: $label', (deployment) => {
         .set('Authorization', `Bearer ${acme.adminToken}`)
         .set('If-Match', '"1"');
       if (probe.method !== 'get' && probe.method !== 'delete') {
-        request = request.send(probe.body ? probe.body(bodyId ?? '') : {});
+        const body = probe.body ? probe.body(bodyId ?? '') : {};
+        request = body === FILE_UPLOAD ? request.attach('file', Buffer.from('probe\n'), 'probe.txt') : request.send(body);
       }
       return request;
     };

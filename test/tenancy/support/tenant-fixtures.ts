@@ -3,7 +3,7 @@ import type { AppRoute } from '../../support/routes.js';
 import type { RunningDeployment } from './deployments.js';
 
 /** Kinds of tenant resources a route parameter can name. */
-export type ResourceKind = 'ticket' | 'comment' | 'project' | 'user' | 'apiKey' | 'consent' | 'savedFilter';
+export type ResourceKind = 'ticket' | 'comment' | 'attachment' | 'project' | 'user' | 'apiKey' | 'consent' | 'savedFilter';
 
 /** Ids of the resources seeded for one tenant, by kind; the first id of a kind is the parent of nested ones. */
 export type TenantResources = Record<ResourceKind, string[]>;
@@ -23,6 +23,8 @@ const KIND_BY_NOUN: Record<string, ResourceKind> = {
   ticket: 'ticket',
   comments: 'comment',
   comment: 'comment',
+  attachments: 'attachment',
+  attachment: 'attachment',
   projects: 'project',
   'work-containers': 'project',
   project: 'project',
@@ -62,8 +64,8 @@ function createdId(response: Response, what: string): string {
 
 /**
  * Creates one tenant's users and, through the API, one resource of every kind whose creation
- * route the application serves: tickets, a comment, a project, an API key, a saved filter, a
- * user and a consent.
+ * route the application serves: tickets, a comment, an attachment, a project, an API key, a
+ * saved filter, a user and a consent.
  */
 export async function seedTenant(
   d: RunningDeployment,
@@ -73,6 +75,7 @@ export async function seedTenant(
   const resources: TenantResources = {
     ticket: [],
     comment: [],
+    attachment: [],
     project: [],
     user: [],
     apiKey: [],
@@ -101,6 +104,15 @@ export async function seedTenant(
     const response = await as(adminToken, 'post', `/api/v1/tickets/${ticketId}/comments`).send({ body: 'first note' });
     resources.comment.push(createdId(response, 'a comment'));
   }
+  if (routeExists(routes, 'post', '/api/v1/tickets/:ticketId/attachments')) {
+    const response = await d
+      .http(slug)
+      .post(`/api/v1/tickets/${ticketId}/attachments`)
+      .set('X-Tenant-ID', slug)
+      .set('Authorization', `Bearer ${adminToken}`)
+      .attach('file', Buffer.from(`notes of ${slug}\n`), 'notes.txt');
+    resources.attachment.push(createdId(response, 'an attachment'));
+  }
   if (routeExists(routes, 'post', '/api/v1/projects')) {
     const response = await as(adminToken, 'post', '/api/v1/projects').send({ name: `Rollout at ${slug}` });
     resources.project.push(createdId(response, 'a project'));
@@ -125,8 +137,12 @@ export async function seedTenant(
   return { slug, id: d.tenant(slug).id, adminToken, customerToken, resources };
 }
 
+/** A multipart upload with one small file in the field `file`, in place of a JSON body. */
+export const FILE_UPLOAD = 'file upload';
+
 /** Bodies that pass validation on the mutating routes, so a request reaches its lookup. */
-export const VALID_BODIES: Record<string, Record<string, unknown>> = {
+export const VALID_BODIES: Record<string, Record<string, unknown> | typeof FILE_UPLOAD> = {
+  'post /api/v1/tickets/:ticketId/attachments': FILE_UPLOAD,
   'patch /api/v1/tickets/:id': { title: 'renamed' },
   'post /api/v1/tickets/:id/transitions': { to: 'IN_PROGRESS' },
   'post /api/v1/tickets/:id/assignment': { assigneeId: null },
@@ -141,7 +157,7 @@ export const VALID_BODIES: Record<string, Record<string, unknown>> = {
 };
 
 /** Maps the `/work-items` and `/work-containers` aliases to the route whose body they share. */
-export function bodyFor(route: AppRoute): Record<string, unknown> | undefined {
+export function bodyFor(route: AppRoute): Record<string, unknown> | typeof FILE_UPLOAD | undefined {
   const canonical = route.path.replace('/work-items', '/tickets').replace('/work-containers', '/projects');
   return VALID_BODIES[`${route.method} ${canonical}`];
 }
