@@ -41,7 +41,7 @@ function checkMasterKey(settings: MasalaSettings): CheckResult[] {
     const results = [ok('keys', `master key ${file} is readable, 32 bytes, mode 0600`)];
     if (!settings.masterKeyFile) {
       results.push(
-        warn('keys', `the master key lies in the data folder, so a copy of the folder holds everything needed to read it`, 'Move it to a secret store and set MASALA_MASTER_KEY_FILE'),
+        warn('keys', 'the master key is stored in the data folder, so a copy of the folder contains everything needed to read the data', 'Move it to a secret store and set MASALA_MASTER_KEY_FILE'),
       );
     }
     return results.concat(loaded.warnings.filter((text) => !/data directory/.test(text)).map((text) => warn('keys', text, 'See the message')));

@@ -26,7 +26,7 @@ export function checkDataFolder(settings: MasalaSettings): CheckResult[] {
   const mode = octalMode(stats.mode);
   if (stats.mode & 0o007) {
     return [
-      fail('data folder', `${folder} is open to every user (mode ${mode}); it holds the databases and keys`, `chmod 700 ${folder}`),
+      fail('data folder', `${folder} is open to every user (mode ${mode}); it contains the databases and keys`, `chmod 700 ${folder}`),
     ];
   }
   if (stats.mode & 0o070) {
