@@ -35,8 +35,8 @@ let availability: Promise<PostgresAvailability> | undefined;
 /**
  * Makes sure the local PostgreSQL runs with the roles and test database the suites use, by
  * running scripts/start-services.sh (idempotent) once per test file. Returns unavailable only
- * when the PostgreSQL binaries are not installed; a server that is installed but cannot be
- * started is an error, so the suite fails instead of skipping.
+ * when the PostgreSQL binaries are not installed. A server that is installed but cannot be
+ * started throws, so the suite fails instead of skipping.
  */
 export function ensurePostgres(): Promise<PostgresAvailability> {
   availability ??= (async (): Promise<PostgresAvailability> => {
