@@ -103,6 +103,15 @@ describe('data-subject erasure', () => {
       .send({ purpose: 'marketing_emails', granted: true, policyVersion: 'v1' })
       .expect(201);
 
+    await ann
+      .post('/api/v1/saved-filters')
+      .send({ name: 'My open tickets', criteria: { status: 'NEW' } })
+      .expect(201);
+    await agent
+      .post('/api/v1/saved-filters')
+      .send({ name: `Tickets of ${NAME}`, criteria: { q: NAME } })
+      .expect(201);
+
     const bob = as(t, 'acme', await t.login('acme', 'bob.jones@acme.test'));
     const bobTicket = await bob
       .post('/api/v1/tickets')
@@ -146,12 +155,15 @@ describe('data-subject erasure', () => {
         'tickets.description': TICKETS + 1,
         'tickets.custom_fields': TICKETS,
         'comment_revisions.deleted': 1,
+        'saved_filters.deleted': 1,
+        'saved_filters.rewritten': 1,
       }),
     );
     expect(counts.tickets?.['ticket_comments.body']).toBe(TICKETS + 1);
     expect(counts.compliance).toEqual({ 'user_consents.kept': 1 });
     expect(counts.audit?.['audit_log_entries.rewritten']).toBeGreaterThan(TICKETS);
-    expect(counts.audit?.['audit_log_entries.mentions_rewritten']).toBe(1);
+    // Bob's ticket and the agent's saved filter name the subject in entries that are not about her.
+    expect(counts.audit?.['audit_log_entries.mentions_rewritten']).toBe(2);
     expect(counts.audit?.['audit_checkpoints.recorded']).toBe(2);
   });
 
@@ -206,6 +218,8 @@ describe('data-subject erasure', () => {
       const comments = await agent.get(`/api/v1/tickets/${id}/comments`).expect(200);
       expectNoIdentifier(comments.text, `GET /tickets/${id}/comments`);
     }
+    const filters = await agent.get('/api/v1/saved-filters').expect(200);
+    expectNoIdentifier(filters.text, 'GET /saved-filters');
     const bob = await agent.get(`/api/v1/tickets/${bobTicketId}`).expect(200);
     expect(bob.body.description).toBe('My colleague [erased] ([erased]) has the same problem');
   });

@@ -17,6 +17,7 @@ import {
 import { CommentRevision } from '../domain/comment-revision.entity.js';
 import { TicketComment } from '../domain/comment.entity.js';
 import { TicketTag } from '../domain/ticket-tag.entity.js';
+import { SavedFilter } from '../domain/saved-filter.entity.js';
 import { Ticket } from '../domain/ticket.entity.js';
 import { TicketSearchIndex } from './search/ticket-search-index.js';
 
@@ -72,13 +73,19 @@ export class TicketsPersonalDataParticipant
       name: 'commentRevisions',
       records: mapEach(this.rows(manager, CommentRevision, tenantId, replaced), exportedRevision),
     };
+    const owned = { ownerId: subjectId };
+    yield {
+      name: 'savedFilters',
+      records: mapEach(this.rows(manager, SavedFilter, tenantId, owned), exportedFilter),
+    };
   }
 
   /**
    * Scrubs every ticket and comment of the tenant, because a name can appear in anyone's text.
    * Tickets the subject requested, and comments on them, lose every detected identifier; other
    * text loses the subject's e-mail address and name. Comments the subject wrote become
-   * "[erased]" and their earlier texts are deleted. Changed text is indexed again for search.
+   * "[erased]" and their earlier texts are deleted, as are their saved filters; other users'
+   * saved filters lose the subject's values. Changed text is indexed again for search.
    */
   async erase(
     unitOfWork: UnitOfWork,
@@ -112,6 +119,7 @@ export class TicketsPersonalDataParticipant
     for await (const revision of this.rows(manager, CommentRevision, tenantId)) {
       add(counts, await this.rewriteRevision(manager, revision, context.scrubKnown));
     }
+    add(counts, await this.eraseSavedFilters(manager, tenantId, subject, context.scrubKnown));
     counts['tickets.requested'] = requested.size;
     return counts;
   }
@@ -241,6 +249,25 @@ export class TicketsPersonalDataParticipant
         (await manager.delete(Ticket, { tenantId, id: In(purge) })).affected ?? 0;
     }
     return counts;
+  }
+
+  private async eraseSavedFilters(
+    manager: EntityManager,
+    tenantId: string,
+    subject: DataSubject,
+    scrub: Scrub,
+  ): Promise<ErasureCounts> {
+    const deleted = await manager.delete(SavedFilter, { tenantId, ownerId: subject.id });
+    let rewritten = 0;
+    for await (const filter of this.rows(manager, SavedFilter, tenantId)) {
+      const name = scrub(filter.name);
+      const criteria = rewriteStrings(filter.criteria, scrub);
+      if (name === filter.name && criteria.changed === 0) continue;
+      const changes = { name, criteria: criteria.value } as QueryDeepPartialEntity<SavedFilter>;
+      await manager.update(SavedFilter, { tenantId, id: filter.id }, changes);
+      rewritten += 1;
+    }
+    return { 'saved_filters.deleted': deleted.affected ?? 0, 'saved_filters.rewritten': rewritten };
   }
 
   private async rewriteTicket(
@@ -383,5 +410,15 @@ function exportedRevision(revision: CommentRevision): Record<string, unknown> {
     version: revision.version,
     body: revision.body,
     replacedAt: revision.replacedAt.toISOString(),
+  };
+}
+
+function exportedFilter(filter: SavedFilter): Record<string, unknown> {
+  return {
+    id: filter.id,
+    name: filter.name,
+    criteria: filter.criteria,
+    createdAt: filter.createdAt.toISOString(),
+    updatedAt: filter.updatedAt.toISOString(),
   };
 }
