@@ -57,6 +57,7 @@ export { WebhookDispatcher, type DeliveryOutcome } from './infrastructure/webhoo
 export { Webhook, WEBHOOK_EVENTS } from './domain/webhook.entity.js';
 export { WebhookDelivery } from './domain/webhook-delivery.entity.js';
 export { TicketAttachment } from './domain/attachment.entity.js';
+export { CreateExternalTicketCommand } from './commands/create-external-ticket/create-external-ticket.command.js';
 export {
   EraseOwnerAttachmentsCommand,
   type ErasedAttachments,

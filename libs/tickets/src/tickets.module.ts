@@ -7,6 +7,8 @@ import { ProjectsController } from './api/projects.controller.js';
 import { SavedFiltersController } from './api/saved-filters.controller.js';
 import { WebhooksController } from './api/webhooks.controller.js';
 import { AttachmentsController } from './api/attachments.controller.js';
+import { IntakeController } from './api/intake.controller.js';
+import { CreateExternalTicketHandler } from './commands/create-external-ticket/create-external-ticket.handler.js';
 import { AttachmentUploadInterceptor } from './api/attachment-upload.interceptor.js';
 import { EraseOwnerAttachmentsHandler } from './commands/erase-owner-attachments/erase-owner-attachments.handler.js';
 import { UploadAttachmentHandler } from './commands/upload-attachment/upload-attachment.handler.js';
@@ -52,6 +54,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
 @Module({
   imports: [TenancyModule],
   controllers: [
+    IntakeController,
     TicketsController,
     CommentsController,
     ProjectsController,
@@ -98,6 +101,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     EraseOwnerAttachmentsHandler,
     ListAttachmentsHandler,
     GetAttachmentHandler,
+    CreateExternalTicketHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,

@@ -44,6 +44,8 @@ export class CreateTicketDto {
   tags?: string[];
 
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_WATCHERS) @IsUUID('all', { each: true }) watcherIds?: string[];
+  /** Overrides the due date from the type's SLA; agents only. */
+  @IsOptional() @IsISO8601({ strict: true }) dueAt?: string;
 }
 
 /** Skips validation only when the property is absent, so an explicit null is rejected. */

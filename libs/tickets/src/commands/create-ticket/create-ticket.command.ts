@@ -18,6 +18,10 @@ export interface CreateTicketInput {
   requesterId?: string;
   /** Identifier in a source system; a second ticket with the same reference is a conflict. */
   externalRef?: string;
+  /** ISO 8601 due date in place of the one from the type's SLA. */
+  dueAt?: string;
+  /** Workflow state other than the initial one; only system actors (imports) may set it. */
+  status?: string;
 }
 
 export class CreateTicketCommand extends Command<TicketView> {
