@@ -48,6 +48,13 @@ describe('crypto-shredding of a data backup', () => {
         .all(acme.id, authorId) as Array<{ body: string }>
     ).map((row) => row.body);
 
+  const fileKeysIn = (database: Database.Database, uploaderId: string) =>
+    (
+      database
+        .prepare('SELECT file_key FROM ticket_attachments WHERE tenant_id = ? AND uploader_id = ?')
+        .all(acme.id, uploaderId) as Array<{ file_key: string }>
+    ).map((row) => row.file_key);
+
   beforeAll(async () => {
     t = await startTestApp();
     acme = await t.createTenant('acme', { jurisdiction: 'BE' });
@@ -72,6 +79,10 @@ describe('crypto-shredding of a data backup', () => {
         .set('If-Match', '"1"')
         .send({ body: text })
         .expect(200);
+      await client
+        .post(`/api/v1/tickets/${ticket.body.id}/attachments`)
+        .attach('file', Buffer.from(`Scan: ${text}`), 'scan.txt')
+        .expect(201);
     }
 
     // The online backup API copies a consistent snapshot of the live database.
@@ -125,6 +136,18 @@ describe('crypto-shredding of a data backup', () => {
         KeyDestroyedError,
       );
     }
+  });
+
+  it("leaves the erased subject's attachment keys in the backup unreadable", () => {
+    const [annKey] = fileKeysIn(backup, annId);
+    expect(envelopeKeyId(annKey!)).toBe(`sk.${acme.id}.${annId}.g1`);
+    expect(() => encryption().decrypt(annKey!, 'ticket_attachments.file_key', acme.id)).toThrow(
+      KeyDestroyedError,
+    );
+    const [bobKey] = fileKeysIn(backup, bobId);
+    expect(encryption().decrypt(bobKey!, 'ticket_attachments.file_key', acme.id)).toMatch(
+      /^[A-Za-z0-9_-]{43}$/,
+    );
   });
 
   it('reads the erased values as "[erased]" through the column transformers', () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Tenant } from '#tenancy';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { as, createPerson, seedTickets, updateTenantSettings } from './compliance-support.js';
@@ -112,6 +114,8 @@ describe('retention of closed tickets', () => {
   let officer: ReturnType<typeof as>;
   let agent: ReturnType<typeof as>;
   let customerId: string;
+  let gardenTicketId: string;
+  let attachmentId: string;
   const now = Date.now();
 
   beforeAll(async () => {
@@ -143,6 +147,13 @@ describe('retention of closed tickets', () => {
       status: 'COMPLETED',
       resolvedAt: closed(100),
     }));
+    const garden = await agent.get('/api/v1/tickets?domainId=Gardening&limit=1').expect(200);
+    gardenTicketId = garden.body.data[0].id as string;
+    const upload = await agent
+      .post(`/api/v1/tickets/${gardenTicketId}/attachments`)
+      .attach('file', Buffer.from('Photo of the hedge'), 'hedge.txt')
+      .expect(201);
+    attachmentId = upload.body.id as string;
     await updateTenantSettings(t, acme, {
       retentionDays: 365,
       retentionRules: [{ domainId: 'Gardening', days: 30, action: 'purge' }],
@@ -179,8 +190,15 @@ describe('retention of closed tickets', () => {
       .send({ dryRun: false })
       .expect(200);
     expect(response.body.applied.tickets).toEqual(
-      expect.objectContaining({ 'tickets.anonymised': 3, 'tickets.purged': 4 }),
+      expect.objectContaining({
+        'tickets.anonymised': 3,
+        'tickets.purged': 4,
+        'ticket_attachments.deleted': 1,
+        'attachment_files.shredded': 1,
+      }),
     );
+    await agent.get(`/api/v1/tickets/${gardenTicketId}`).expect(404);
+    expect(existsSync(join(t.dataDir, 'attachments', acme.id, `${attachmentId}.bin`))).toBe(false);
     const remaining = await titles();
     expect(remaining.filter((title) => title.startsWith('Old garden'))).toEqual([]);
     expect(remaining.filter((title) => title === '[anonymised]')).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RequestContext, TenantDatabase, type Principal } from '#kernel';
 import type { Tenant } from '#tenancy';
@@ -45,6 +45,7 @@ describe('data-subject erasure', () => {
   let admin: ReturnType<typeof as>;
   let agent: ReturnType<typeof as>;
   let receipt: Record<string, unknown>;
+  let annAttachmentId: string;
 
   const principalOf = (userId: string, roles: string[], permissions: string[]): Principal => ({
     tenantId: acme.id,
@@ -103,6 +104,15 @@ describe('data-subject erasure', () => {
       .send({ purpose: 'marketing_emails', granted: true, policyVersion: 'v1' })
       .expect(201);
 
+    const upload = await ann
+      .post(`/api/v1/tickets/${annTickets[0]}/attachments`)
+      .attach('file', Buffer.from(`Passport scan of ${NAME}`), 'passport.txt')
+      .expect(201);
+    annAttachmentId = upload.body.id as string;
+    await agent
+      .post(`/api/v1/tickets/${annTickets[0]}/attachments`)
+      .attach('file', Buffer.from('Screen capture'), `${NAME} screen.txt`)
+      .expect(201);
     await ann
       .post('/api/v1/saved-filters')
       .send({ name: 'My open tickets', criteria: { status: 'NEW' } })
@@ -160,6 +170,8 @@ describe('data-subject erasure', () => {
       }),
     );
     expect(counts.tickets?.['ticket_comments.body']).toBe(TICKETS + 1);
+    expect(counts.tickets?.['ticket_attachments.file_name']).toBe(1);
+    expect(receipt.afterCommit).toEqual({ tickets: { 'ticket_attachments.deleted': 1 } });
     expect(counts.compliance).toEqual({ 'user_consents.kept': 1 });
     expect(counts.audit?.['audit_log_entries.rewritten']).toBeGreaterThan(TICKETS);
     // Bob's ticket and the agent's saved filter name the subject in entries that are not about her.
@@ -222,6 +234,18 @@ describe('data-subject erasure', () => {
     expectNoIdentifier(filters.text, 'GET /saved-filters');
     const bob = await agent.get(`/api/v1/tickets/${bobTicketId}`).expect(200);
     expect(bob.body.description).toBe('My colleague [erased] ([erased]) has the same problem');
+  });
+
+  it('deletes the attachments the subject uploaded, rows and files', async () => {
+    await agent.get(`/api/v1/tickets/${annTickets[0]}/attachments/${annAttachmentId}`).expect(404);
+    const listed = await agent.get(`/api/v1/tickets/${annTickets[0]}/attachments`).expect(200);
+    expect((listed.body.data as Array<{ id: string }>).map((item) => item.id)).not.toContain(
+      annAttachmentId,
+    );
+    expectNoIdentifier(listed.text, 'GET attachments');
+    expect(existsSync(join(t.dataDir, 'attachments', acme.id, `${annAttachmentId}.bin`))).toBe(
+      false,
+    );
   });
 
   it('keeps every detected identifier out of the tickets the subject requested', async () => {

@@ -27,6 +27,7 @@ describe('data-subject export', () => {
   const annTickets: string[] = [];
   const annComments: string[] = [];
   const annConsents: string[] = [];
+  const annAttachments: string[] = [];
   const bobRecords: string[] = [];
 
   const createTicket = async (client: ReturnType<typeof as>, title: string, system: string) => {
@@ -74,6 +75,11 @@ describe('data-subject export', () => {
     }
     annComments.push(await comment(ann, annTickets[0]!, 'Still broken this morning'));
     annComments.push(await comment(ann, annTickets[1]!, 'Paper tray two'));
+    const upload = await ann
+      .post(`/api/v1/tickets/${annTickets[0]}/attachments`)
+      .attach('file', Buffer.from('error log'), 'vpn.log')
+      .expect(201);
+    annAttachments.push(upload.body.id as string);
     await comment(agent, annTickets[0]!, 'Looking into it');
     annConsents.push(await consent(ann, 'marketing_emails', true));
     annConsents.push(await consent(ann, 'marketing_emails', false));
@@ -120,9 +126,16 @@ describe('data-subject export', () => {
     expect(tickets?.tickets?.map((ticket) => ticket.id).sort()).toEqual([...annTickets].sort());
     expect(tickets?.comments?.map((item) => item.id).sort()).toEqual([...annComments].sort());
     expect(compliance?.consents?.map((item) => item.id)).toEqual(annConsents);
+    expect(tickets?.attachments?.map((item) => item.id)).toEqual(annAttachments);
+    expect(tickets?.attachments?.[0]).toEqual(
+      expect.objectContaining({
+        fileName: 'vpn.log',
+        download: `/api/v1/tickets/${annTickets[0]}/attachments/${annAttachments[0]}`,
+      }),
+    );
 
     const ids = idsIn(document);
-    for (const id of [...annTickets, ...annComments, ...annConsents]) {
+    for (const id of [...annTickets, ...annComments, ...annConsents, ...annAttachments]) {
       expect(ids.filter((candidate) => candidate === id)).toHaveLength(1);
     }
   });

@@ -34,6 +34,8 @@ export const SUBJECT_KEYED_TABLES: Readonly<Record<string, SubjectKeyedTable>> =
   ticket_comments: { subject: 'authorId', properties: ['body'] },
   // Only a comment's author may edit it, so `replacedBy` is the author of the earlier text.
   comment_revisions: { subject: 'replacedBy', properties: ['body'] },
+  // The key of the uploaded file, so destroying the uploader's key makes the file unreadable.
+  ticket_attachments: { subject: 'uploaderId', properties: ['fileKey'] },
 };
 
 const SUBJECT_ID = /^[A-Za-z0-9_-]{1,128}$/;

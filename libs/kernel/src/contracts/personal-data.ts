@@ -80,6 +80,11 @@ export interface RetentionParticipant {
     unitOfWork: UnitOfWork,
     candidates: readonly RetentionCandidate[],
   ): Promise<ErasureCounts>;
+  /** Work that must wait for the commit of `applyRetention`, such as deleting stored files. */
+  afterRetention?(
+    tenantId: string,
+    candidates: readonly RetentionCandidate[],
+  ): Promise<ErasureCounts>;
 }
 
 /**
@@ -110,7 +115,11 @@ export interface PersonalDataParticipant {
    * Work that must wait for the commit, such as deleting stored files. It runs once the erasure
    * has committed; a failure is logged and reported, and the database change stays.
    */
-  afterErasure?(tenantId: string, subject: DataSubject): Promise<ErasureCounts>;
+  afterErasure?(
+    tenantId: string,
+    subject: DataSubject,
+    context: ErasureContext,
+  ): Promise<ErasureCounts>;
   /**
    * Rewrites the free text of one record with `scrub`, for a redaction request. Returns the
    * changed values, or null when the record does not belong to this context or does not exist.

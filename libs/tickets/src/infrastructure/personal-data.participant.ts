@@ -1,4 +1,5 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { Brackets, In, IsNull, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import {
   PersonalDataRegistry,
@@ -14,11 +15,14 @@ import {
   type RetentionRule,
   type UnitOfWork,
 } from '#kernel';
+import { EraseOwnerAttachmentsCommand } from '../commands/erase-owner-attachments/erase-owner-attachments.command.js';
+import { TicketAttachment } from '../domain/attachment.entity.js';
 import { CommentRevision } from '../domain/comment-revision.entity.js';
 import { TicketComment } from '../domain/comment.entity.js';
 import { TicketTag } from '../domain/ticket-tag.entity.js';
 import { SavedFilter } from '../domain/saved-filter.entity.js';
 import { Ticket } from '../domain/ticket.entity.js';
+import { AttachmentFiles } from './attachments/attachment-files.js';
 import { TicketSearchIndex } from './search/ticket-search-index.js';
 
 /** Rows read per query, so exports and erasures of large tenants stay within flat memory. */
@@ -34,7 +38,8 @@ type Keyed = { id: string };
 /**
  * The tickets context's share of data-subject requests. Exports hold the tickets the subject
  * requested (custom field values included), the comments they wrote and the earlier texts of
- * those comments. Erasure removes the subject from the free text of every ticket and comment,
+ * those comments, the attachments they uploaded (metadata and download path) and their saved
+ * filters. Erasure removes the subject from the free text of every ticket and comment,
  * redaction scrubs one ticket, and retention anonymises or purges closed tickets.
  */
 @Injectable()
@@ -43,10 +48,15 @@ export class TicketsPersonalDataParticipant
 {
   readonly context = 'tickets';
   readonly retention: RetentionParticipant = this;
+  private readonly logger = new Logger(TicketsPersonalDataParticipant.name);
+  /** Attachment files whose rows a retention batch deleted, shredded once the batch commits. */
+  private readonly filesToShred = new Map<string, string[]>();
 
   constructor(
     private readonly registry: PersonalDataRegistry,
     private readonly searchIndex: TicketSearchIndex,
+    private readonly files: AttachmentFiles,
+    private readonly commands: CommandBus,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +82,14 @@ export class TicketsPersonalDataParticipant
     yield {
       name: 'commentRevisions',
       records: mapEach(this.rows(manager, CommentRevision, tenantId, replaced), exportedRevision),
+    };
+    const uploaded = { uploaderId: subjectId };
+    yield {
+      name: 'attachments',
+      records: mapEach(
+        this.rows(manager, TicketAttachment, tenantId, uploaded),
+        exportedAttachment,
+      ),
     };
     const owned = { ownerId: subjectId };
     yield {
@@ -119,9 +137,36 @@ export class TicketsPersonalDataParticipant
     for await (const revision of this.rows(manager, CommentRevision, tenantId)) {
       add(counts, await this.rewriteRevision(manager, revision, context.scrubKnown));
     }
+    for await (const attachment of this.rows(manager, TicketAttachment, tenantId)) {
+      if (attachment.uploaderId === subject.id) continue;
+      const own = requested.has(attachment.ticketId);
+      add(
+        counts,
+        await this.rewriteFileName(
+          manager,
+          attachment,
+          own ? context.scrubAll : context.scrubKnown,
+        ),
+      );
+    }
     add(counts, await this.eraseSavedFilters(manager, tenantId, subject, context.scrubKnown));
     counts['tickets.requested'] = requested.size;
     return counts;
+  }
+
+  /**
+   * Deletes the attachments the subject uploaded, rows and files, after the erasure commits.
+   * Their file keys were encrypted with the subject key, which the erasure destroys as well.
+   */
+  async afterErasure(
+    tenantId: string,
+    subject: DataSubject,
+    context: ErasureContext,
+  ): Promise<ErasureCounts> {
+    const result = await this.commands.execute(
+      new EraseOwnerAttachmentsCommand(tenantId, context.actor, subject.id),
+    );
+    return { 'ticket_attachments.deleted': result.erased };
   }
 
   async redact(
@@ -219,8 +264,23 @@ export class TicketsPersonalDataParticipant
     if (all.length === 0) return { 'tickets.anonymised': 0, 'tickets.purged': 0 };
 
     for (const id of all) await this.searchIndex.removeTicket(manager, tenantId, id);
+    const attachments = await manager.find(TicketAttachment, {
+      select: { tenantId: true, id: true },
+      where: { tenantId, ticketId: In(all) },
+    });
+    if (attachments.length > 0) {
+      await manager.delete(TicketAttachment, { tenantId, ticketId: In(all) });
+      const pending = this.filesToShred.get(tenantId) ?? [];
+      this.filesToShred.set(tenantId, [
+        ...pending,
+        ...attachments.map((attachment) => attachment.id),
+      ]);
+    }
     const revisions = await manager.delete(CommentRevision, { tenantId, ticketId: In(all) });
-    const counts: ErasureCounts = { 'comment_revisions.deleted': revisions.affected ?? 0 };
+    const counts: ErasureCounts = {
+      'comment_revisions.deleted': revisions.affected ?? 0,
+      'ticket_attachments.deleted': attachments.length,
+    };
     if (anonymise.length > 0) {
       const where = { tenantId, id: In(anonymise) };
       const update: QueryDeepPartialEntity<Ticket> = {
@@ -249,6 +309,39 @@ export class TicketsPersonalDataParticipant
         (await manager.delete(Ticket, { tenantId, id: In(purge) })).affected ?? 0;
     }
     return counts;
+  }
+
+  /** Shreds the files of the attachments that the last retention batch deleted. */
+  async afterRetention(tenantId: string): Promise<ErasureCounts> {
+    const ids = this.filesToShred.get(tenantId) ?? [];
+    this.filesToShred.delete(tenantId);
+    let shredded = 0;
+    for (const id of ids) {
+      try {
+        await this.files.shred(tenantId, id);
+        shredded += 1;
+      } catch (error) {
+        this.logger.error({
+          message: 'Shredding an expired attachment failed',
+          tenantId,
+          attachmentId: id,
+          error: String(error),
+        });
+      }
+    }
+    return { 'attachment_files.shredded': shredded };
+  }
+
+  private async rewriteFileName(
+    manager: EntityManager,
+    attachment: TicketAttachment,
+    scrub: Scrub,
+  ): Promise<ErasureCounts> {
+    const fileName = scrub(attachment.fileName);
+    if (fileName === attachment.fileName) return { 'ticket_attachments.file_name': 0 };
+    const where = { tenantId: attachment.tenantId, id: attachment.id };
+    await manager.update(TicketAttachment, where, { fileName });
+    return { 'ticket_attachments.file_name': 1 };
   }
 
   private async eraseSavedFilters(
@@ -420,5 +513,19 @@ function exportedFilter(filter: SavedFilter): Record<string, unknown> {
     criteria: filter.criteria,
     createdAt: filter.createdAt.toISOString(),
     updatedAt: filter.updatedAt.toISOString(),
+  };
+}
+
+function exportedAttachment(attachment: TicketAttachment): Record<string, unknown> {
+  return {
+    id: attachment.id,
+    ticketId: attachment.ticketId,
+    fileName: attachment.fileName,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    sha256: attachment.sha256,
+    internal: Boolean(attachment.internal),
+    createdAt: attachment.createdAt.toISOString(),
+    download: `/api/v1/tickets/${attachment.ticketId}/attachments/${attachment.id}`,
   };
 }

@@ -52,7 +52,7 @@ export class SubjectEraser {
     this.logger.log({ message: 'Erased a data subject', tenantId, subjectId: subject.id });
 
     const problems: string[] = [];
-    const afterCommit = await this.afterCommit(tenantId, subject, problems);
+    const afterCommit = await this.afterCommit(tenantId, subject, context, problems);
     const subjectKey = this.destroyKey(tenantId, subject.id, problems);
     await this.database.write(tenantId, (unitOfWork) =>
       unitOfWork.emit(
@@ -79,13 +79,14 @@ export class SubjectEraser {
   private async afterCommit(
     tenantId: string,
     subject: DataSubject,
+    context: ErasureContext,
     problems: string[],
   ): Promise<Record<string, ErasureCounts>> {
     const results: Record<string, ErasureCounts> = {};
     for (const participant of this.registry.erasureParticipants()) {
       if (!participant.afterErasure) continue;
       try {
-        results[participant.context] = await participant.afterErasure(tenantId, subject);
+        results[participant.context] = await participant.afterErasure(tenantId, subject, context);
       } catch (error) {
         problems.push(`${participant.context}: the step after the commit failed`);
         this.logger.error({

@@ -71,6 +71,14 @@ export class RetentionRunner {
             return changed;
           });
           add((report.applied[participant.context] ??= {}), counts);
+          if (retention.afterRetention) {
+            add(
+              report.applied[participant.context]!,
+              await this.afterRetention(tenantId, participant.context, () =>
+                retention.afterRetention!(tenantId, batch),
+              ),
+            );
+          }
         }
         if (batch.length < BATCH_SIZE) break;
         after = batch[batch.length - 1]!.entityId;
@@ -90,6 +98,25 @@ export class RetentionRunner {
       applied: report.applied,
     });
     return report;
+  }
+
+  /** Runs a participant's step after the commit; a failure is logged and leaves the run going. */
+  private async afterRetention(
+    tenantId: string,
+    context: string,
+    work: () => Promise<ErasureCounts>,
+  ): Promise<ErasureCounts> {
+    try {
+      return await work();
+    } catch (error) {
+      this.logger.error({
+        message: 'Retention step after commit failed',
+        tenantId,
+        context,
+        error: String(error),
+      });
+      return {};
+    }
   }
 
   private tally(
