@@ -317,14 +317,12 @@ describe('consent records', () => {
   describe('through the tenant settings command', () => {
     const change = (consentPurposes: unknown[]) =>
       RequestContext.run({ correlationId: 'settings-test', system: true }, () =>
-        t.app
-          .get(CommandBus)
-          .execute(
-            new ChangeTenantSettingsCommand('acme', SYSTEM_ACTOR, {
-              set: { consentPurposes },
-              unset: [],
-            }),
-          ),
+        t.app.get(CommandBus).execute(
+          new ChangeTenantSettingsCommand('acme', SYSTEM_ACTOR, {
+            set: { consentPurposes },
+            unset: [],
+          }),
+        ),
       );
 
     it('rejects purposes the compliance rules reject', async () => {
