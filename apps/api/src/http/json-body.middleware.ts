@@ -12,16 +12,46 @@ const parseJson = express.json({
   type: ['application/json', 'application/*+json'],
 });
 
-/** Returns whether a parsed JSON value nests deeper than `limit`, walking it without recursion. */
-export function exceedsDepth(value: unknown, limit: number): boolean {
+/** Keys that reach Object.prototype when a body is merged into an object. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+type BodyProblem = { rule: string; message: string };
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkText(text: string, what: string): BodyProblem | undefined {
+  // A lone UTF-16 surrogate cannot be stored as UTF-8: SQLite would keep U+FFFD instead, so the
+  // stored value would differ from the one acknowledged.
+  if (LONE_SURROGATE.test(text)) return { rule: 'utf8', message: `${what} contains an unpaired UTF-16 surrogate` };
+  if (text.includes('\u0000')) return { rule: 'control_character', message: `${what} contains a NUL character` };
+  return undefined;
+}
+
+/**
+ * Finds the first reason to reject a parsed JSON body: nesting deeper than `maxDepth`, a key that
+ * could pollute prototypes, or text that cannot be stored as given. Walks without recursion.
+ */
+export function findBodyProblem(value: unknown, maxDepth: number): BodyProblem | undefined {
   const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
+    if (typeof node === 'string') {
+      const problem = checkText(node, 'a string value');
+      if (problem) return problem;
+      continue;
+    }
     if (node === null || typeof node !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(node as Record<string, unknown>)) stack.push({ node: child, depth: depth + 1 });
+    if (depth >= maxDepth) {
+      return { rule: 'max_depth', message: `the body must not nest deeper than ${maxDepth} levels` };
+    }
+    for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
+      if (FORBIDDEN_KEYS.has(key)) return { rule: 'forbidden_key', message: `property ${key} is not allowed` };
+      const problem = checkText(key, 'a property name');
+      if (problem) return problem;
+      stack.push({ node: child, depth: depth + 1 });
+    }
   }
-  return false;
+  return undefined;
 }
 
 /** JSON body parsing inside Nest's middleware chain, so parse errors reach the problem filter. */
@@ -30,13 +60,8 @@ export class JsonBodyMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     parseJson(request, response, (error?: unknown) => {
       if (error) return next(error);
-      if (exceedsDepth(request.body, MAX_JSON_DEPTH)) {
-        return next(
-          MasalaException.validation([
-            { field: 'body', rule: 'max_depth', message: `the body must not nest deeper than ${MAX_JSON_DEPTH} levels` },
-          ]),
-        );
-      }
+      const problem = findBodyProblem(request.body, MAX_JSON_DEPTH);
+      if (problem) return next(MasalaException.validation([{ field: 'body', ...problem }]));
       next();
     });
   }
