@@ -6,6 +6,7 @@ import { InvalidSettingsError, MasalaException } from '#kernel';
 import { DomainConfigurationError } from '#tickets';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-context.js';
 import { registerDoctorCommand } from './commands/doctor.commands.js';
+import { registerImportCommand } from './commands/import.commands.js';
 import { registerAuditCommands } from './commands/audit.commands.js';
 import { registerComplianceCommands } from './commands/compliance.commands.js';
 import { registerKeyCommands } from './commands/keys.commands.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerComplianceCommands(program);
   registerKeyCommands(program);
   registerDoctorCommand(program);
+  registerImportCommand(program);
   return program;
 }
 

@@ -59,6 +59,13 @@ export { WebhookDelivery } from './domain/webhook-delivery.entity.js';
 export { TicketAttachment } from './domain/attachment.entity.js';
 export { CreateExternalTicketCommand } from './commands/create-external-ticket/create-external-ticket.command.js';
 export {
+  ImportSeedWorkCommand,
+  type ImportCounts,
+  type ImportFailure,
+  type SeedWorkReport,
+} from './commands/import-seed-work/import-seed-work.command.js';
+export { parseSeedData, type SeedData, type SeedPerson } from './import/seed-data.js';
+export {
   EraseOwnerAttachmentsCommand,
   type ErasedAttachments,
 } from './commands/erase-owner-attachments/erase-owner-attachments.command.js';

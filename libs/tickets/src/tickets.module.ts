@@ -9,6 +9,7 @@ import { WebhooksController } from './api/webhooks.controller.js';
 import { AttachmentsController } from './api/attachments.controller.js';
 import { IntakeController } from './api/intake.controller.js';
 import { CreateExternalTicketHandler } from './commands/create-external-ticket/create-external-ticket.handler.js';
+import { ImportSeedWorkHandler } from './commands/import-seed-work/import-seed-work.handler.js';
 import { AttachmentUploadInterceptor } from './api/attachment-upload.interceptor.js';
 import { EraseOwnerAttachmentsHandler } from './commands/erase-owner-attachments/erase-owner-attachments.handler.js';
 import { UploadAttachmentHandler } from './commands/upload-attachment/upload-attachment.handler.js';
@@ -102,6 +103,7 @@ import { ListTicketsHandler } from './queries/list-tickets/list-tickets.handler.
     ListAttachmentsHandler,
     GetAttachmentHandler,
     CreateExternalTicketHandler,
+    ImportSeedWorkHandler,
     TransitionTicketHandler,
     GetTicketHandler,
     ListTicketsHandler,
