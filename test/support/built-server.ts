@@ -1,5 +1,4 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './test-app.js';
@@ -7,25 +6,9 @@ import { PROJECT_ROOT } from './test-app.js';
 const SERVER_ENTRY = join(PROJECT_ROOT, 'dist/apps/api/src/main.js');
 export const CLI_ENTRY = join(PROJECT_ROOT, 'dist/apps/cli/src/main.js');
 
-function newestSource(folder: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /** Compiles apps and libs to dist/ unless the build is newer than every source file. */
 export function ensureBuilt(): void {
-  const built = existsSync(SERVER_ENTRY) && existsSync(CLI_ENTRY) ? statSync(SERVER_ENTRY).mtimeMs : 0;
-  const sources = Math.max(newestSource(join(PROJECT_ROOT, 'apps')), newestSource(join(PROJECT_ROOT, 'libs')));
-  if (built > sources) return;
-  execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: PROJECT_ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts/build-if-stale.mjs')], { cwd: PROJECT_ROOT, stdio: 'inherit' });
 }
 
 export async function freePort(): Promise<number> {
