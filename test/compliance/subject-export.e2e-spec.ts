@@ -81,6 +81,14 @@ describe('data-subject export', () => {
       .expect(201);
     annAttachments.push(upload.body.id as string);
     await comment(agent, annTickets[0]!, 'Looking into it');
+    const note = await agent
+      .post(`/api/v1/tickets/${annTickets[0]}/comments`)
+      .send({ body: 'Internal: suspect her laptop, do not tell yet', internal: true })
+      .expect(201);
+    await agent
+      .patch(`/api/v1/tickets/${annTickets[0]}/comments/${note.body.id}`)
+      .send({ body: 'Internal: suspect her laptop, edited' })
+      .expect(200);
     annConsents.push(await consent(ann, 'marketing_emails', true));
     annConsents.push(await consent(ann, 'marketing_emails', false));
 
@@ -154,6 +162,11 @@ describe('data-subject export', () => {
       expect.arrayContaining(['user.created', 'ticket.created', 'consent.given']),
     );
     expect(actions.filter((action) => action === 'ticket.created')).toHaveLength(annTickets.length);
+  });
+
+  it('leaves out staff internal notes', async () => {
+    const { response } = await exportOf(annId);
+    expect(response.text).not.toContain('suspect her laptop');
   });
 
   it("contains nothing of another subject's records", async () => {

@@ -70,6 +70,10 @@ describe('customer isolation', () => {
       const send = (id: string) => {
         // Updates need If-Match, so the request reaches the lookup instead of stopping at 428.
         const request = as(otherToken, route.method, pathFor(id)).set('If-Match', '"1"');
+        // Uploads need a real multipart file, so the request reaches the lookup instead of stopping at 415.
+        if (route.method === 'POST' && route.path.endsWith('/attachments')) {
+          return request.attach('file', Buffer.from('probe'), 'probe.txt');
+        }
         return ['POST', 'PATCH', 'PUT'].includes(route.method) ? request.send(body) : request;
       };
       const foreign = await send(ticketId);
