@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, MasalaException, RequirePermission, type Page, type Principal } from '#kernel';
+import {
+  CurrentPrincipal,
+  MasalaException,
+  RequirePermission,
+  type Page,
+  type Principal,
+  parseIfMatch,
+} from '#kernel';
 import { CreateUserCommand } from '../commands/create-user/create-user.command.js';
 import { InviteUserCommand } from '../commands/invite-user/invite-user.command.js';
 import { ResendInvitationCommand } from '../commands/resend-invitation/resend-invitation.command.js';
@@ -11,7 +18,6 @@ import type { User } from '../domain/user.entity.js';
 import { toUserView, type UserView } from '../domain/user.view.js';
 import { GetUserQuery } from '../queries/get-user/get-user.query.js';
 import { ListUsersQuery } from '../queries/list-users/list-users.query.js';
-import { parseIfMatch } from './if-match.js';
 import { CreateUserDto, ListUsersDto, UpdateUserDto } from './users.dto.js';
 
 /** An unparseable id is reported exactly like a missing user. */

@@ -36,7 +36,7 @@ export class TenantResolver {
   private slugFromHost(host: string | undefined): string | undefined {
     const base = this.settings.baseDomain;
     if (!base || !host) return undefined;
-    const name = host.toLowerCase().replace(/:\d+$/, '');
+    const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
     if (!name.endsWith(`.${base}`)) return undefined;
     const sub = name.slice(0, -(base.length + 1));
     return sub.includes('.') || sub === '' ? undefined : sub;

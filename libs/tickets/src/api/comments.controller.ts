@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequirePermission, type Page, type Principal } from '#kernel';
+import { CurrentPrincipal, RequirePermission, type Page, type Principal, parseIfMatch } from '#kernel';
 import { AddCommentCommand } from '../commands/add-comment/add-comment.command.js';
 import { EditCommentCommand } from '../commands/edit-comment/edit-comment.command.js';
 import type { CommentRevisionView, CommentView } from '../domain/comment.view.js';
@@ -9,7 +9,6 @@ import { TicketsException } from '../domain/tickets.exception.js';
 import { ListCommentRevisionsQuery } from '../queries/list-comment-revisions/list-comment-revisions.query.js';
 import { ListCommentsQuery } from '../queries/list-comments/list-comments.query.js';
 import { AddCommentDto, EditCommentDto, ListCommentsDto } from './comment.dto.js';
-import { parseIfMatch } from './if-match.js';
 import { ticketIdPipe } from './tickets.controller.js';
 
 const commentIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.commentNotFound() });

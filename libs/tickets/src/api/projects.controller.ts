@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, MasalaException, RequirePermission, type Page, type Principal } from '#kernel';
+import {
+  CurrentPrincipal,
+  MasalaException,
+  RequirePermission,
+  type Page,
+  type Principal,
+  parseIfMatch,
+} from '#kernel';
 import { AddTicketToProjectCommand } from '../commands/add-ticket-to-project/add-ticket-to-project.command.js';
 import { CreateProjectCommand } from '../commands/create-project/create-project.command.js';
 import { UpdateProjectCommand } from '../commands/update-project/update-project.command.js';
@@ -9,7 +16,6 @@ import type { ProjectView } from '../domain/project.view.js';
 import { TicketsException } from '../domain/tickets.exception.js';
 import { GetProjectQuery } from '../queries/get-project/get-project.query.js';
 import { ListProjectsQuery } from '../queries/list-projects/list-projects.query.js';
-import { parseIfMatch } from './if-match.js';
 import { AddProjectTicketDto, CreateProjectDto, ListProjectsDto, UpdateProjectDto } from './project.dto.js';
 
 const projectIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.projectNotFound() });

@@ -1,7 +1,14 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, MasalaException, RequirePermission, type Page, type Principal } from '#kernel';
+import {
+  CurrentPrincipal,
+  MasalaException,
+  RequirePermission,
+  type Page,
+  type Principal,
+  parseIfMatch,
+} from '#kernel';
 import { CreateSavedFilterCommand } from '../commands/create-saved-filter/create-saved-filter.command.js';
 import { DeleteSavedFilterCommand } from '../commands/delete-saved-filter/delete-saved-filter.command.js';
 import { UpdateSavedFilterCommand } from '../commands/update-saved-filter/update-saved-filter.command.js';
@@ -13,7 +20,6 @@ import { GetSavedFilterQuery } from '../queries/get-saved-filter/get-saved-filte
 import { ListSavedFiltersQuery } from '../queries/list-saved-filters/list-saved-filters.query.js';
 import { ListTicketsQuery, type TicketFilters } from '../queries/list-tickets/list-tickets.query.js';
 import { parseTicketSort } from '../queries/list-tickets/ticket-sort.js';
-import { parseIfMatch } from './if-match.js';
 import { CreateSavedFilterDto, RunSavedFilterDto, UpdateSavedFilterDto } from './saved-filter.dto.js';
 import type { TicketCriteriaDto } from './ticket.dto.js';
 

@@ -14,7 +14,14 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, MasalaException, RequirePermission, type Page, type Principal } from '#kernel';
+import {
+  CurrentPrincipal,
+  MasalaException,
+  RequirePermission,
+  type Page,
+  type Principal,
+  parseIfMatch,
+} from '#kernel';
 import { AssignTicketCommand } from '../commands/assign-ticket/assign-ticket.command.js';
 import { CreateTicketCommand } from '../commands/create-ticket/create-ticket.command.js';
 import { DeleteTicketCommand } from '../commands/delete-ticket/delete-ticket.command.js';
@@ -26,7 +33,6 @@ import { GetTicketQuery } from '../queries/get-ticket/get-ticket.query.js';
 import { ListTicketsQuery } from '../queries/list-tickets/list-tickets.query.js';
 import { parseTicketSort } from '../queries/list-tickets/ticket-sort.js';
 import { assertFieldPermissions } from './field-permissions.js';
-import { parseIfMatch } from './if-match.js';
 import { AssignTicketDto, CreateTicketDto, ListTicketsDto, TransitionTicketDto, UpdateTicketDto } from './ticket.dto.js';
 
 /** An unparseable id is reported exactly like a missing ticket. */
