@@ -25,20 +25,33 @@ const insertTicket = db.prepare(`INSERT INTO tickets (tenant_id, id, domain_id, 
 const lastAudit = db.prepare(
   'SELECT sequence, hash FROM audit_log_entries WHERE tenant_id = ? ORDER BY sequence DESC LIMIT 1',
 );
-const insertAudit = db.prepare(`INSERT INTO audit_log_entries (tenant_id, id, sequence, actor_type,
-  actor_id, action, entity_type, entity_id, old_values, new_values, subject_ids, ip, user_agent,
-  correlation_id, config_version, created_at, previous_hash, hash, personal_fields)
-  VALUES (?, ?, ?, 'user', ?, 'ticket.created', 'ticket', ?, NULL, ?, ?, NULL, NULL, ?, 'baseline', ?, ?, ?, '[]')`);
 const firstPage = db.prepare(`SELECT * FROM tickets WHERE tenant_id = ? AND deleted_at IS NULL
   ORDER BY created_at DESC, id DESC LIMIT ?`);
 
-const hasPersonalFields = db
-  .prepare(`SELECT COUNT(*) FROM pragma_table_info('audit_log_entries') WHERE name = 'personal_fields'`)
-  .pluck()
-  .get();
-const insertAuditRow = hasPersonalFields
-  ? insertAudit
-  : db.prepare(insertAudit.source.replace(', personal_fields)', ')').replace(", ?, '[]')", ', ?)'));
+// The audit columns this baseline fills; any other column the migrations add must have a default.
+const auditValues = (tenantId, actorId, ticketId, sequence, newValues, previousHash, hash) => ({
+  tenant_id: tenantId,
+  id: randomUUID(),
+  sequence,
+  actor_type: 'user',
+  actor_id: actorId,
+  action: 'ticket.created',
+  entity_type: 'ticket',
+  entity_id: ticketId,
+  new_values: newValues,
+  subject_ids: JSON.stringify([actorId]),
+  correlation_id: randomUUID(),
+  config_version: 'baseline',
+  created_at: new Date().toISOString(),
+  previous_hash: previousHash,
+  hash,
+  personal_fields: '[]',
+});
+const auditColumns = new Set(db.prepare(`SELECT name FROM pragma_table_info('audit_log_entries')`).pluck().all());
+const filledColumns = Object.keys(auditValues('', '', '', 0, '', '', '')).filter((column) => auditColumns.has(column));
+const insertAudit = db.prepare(
+  `INSERT INTO audit_log_entries (${filledColumns.join(', ')}) VALUES (${filledColumns.map((column) => `@${column}`).join(', ')})`,
+);
 
 const createTicket = db.transaction((tenantId, actorId, body) => {
   const id = randomUUID();
@@ -49,8 +62,8 @@ const createTicket = db.transaction((tenantId, actorId, body) => {
   const previousHash = previous?.hash ?? '0'.repeat(64);
   const newValues = JSON.stringify({ title: body.title, description: body.description });
   const hash = createHash('sha256').update(`${tenantId}${id}${sequence}${newValues}${previousHash}`).digest('hex');
-  insertAuditRow.run(tenantId, randomUUID(), sequence, actorId, id, newValues, JSON.stringify([actorId]), randomUUID(),
-    new Date().toISOString(), previousHash, hash);
+  const row = auditValues(tenantId, actorId, id, sequence, newValues, previousHash, hash);
+  insertAudit.run(Object.fromEntries(filledColumns.map((column) => [column, row[column]])));
   return id;
 });
 

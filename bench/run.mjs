@@ -124,9 +124,12 @@ record(
 );
 record(await load('api list page', { url: `${api.url}/api/v1/tickets?limit=25`, headers: headersFor(tokens[0]) }), baselineList);
 
-// Transitions: each connection owns one ticket and moves it IN_PROGRESS <-> ON_HOLD.
+// Transitions: requests take the tickets in turn and move each one IN_PROGRESS <-> ON_HOLD, so
+// two requests rarely touch the same ticket at once (a clash shows as a 409 in the failures).
 const pool = [];
-for (let index = 0; index < 32; index += 1) {
+const states = new Map();
+let turn = 0;
+for (let index = 0; index < 64; index += 1) {
   const created = await fetch(`${api.url}/api/v1/tickets`, { method: 'POST', headers: headersFor(tokens[1]), body: ticketBody });
   const { id } = await created.json();
   await fetch(`${api.url}/api/v1/tickets/${id}/transitions`, {
@@ -143,10 +146,12 @@ record(
       {
         method: 'POST',
         headers: headersFor(tokens[1]),
-        setupRequest: (request, context) => {
-          context.ticket ??= pool.pop();
-          context.next = context.next === 'ON_HOLD' ? 'IN_PROGRESS' : 'ON_HOLD';
-          return { ...request, path: `/api/v1/tickets/${context.ticket}/transitions`, body: JSON.stringify({ to: context.next }) };
+        setupRequest: (request) => {
+          turn += 1;
+          const ticket = pool[turn % pool.length];
+          const next = states.get(ticket) === 'ON_HOLD' ? 'IN_PROGRESS' : 'ON_HOLD';
+          states.set(ticket, next);
+          return { ...request, path: `/api/v1/tickets/${ticket}/transitions`, body: JSON.stringify({ to: next }) };
         },
       },
     ],
