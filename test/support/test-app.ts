@@ -40,6 +40,11 @@ export async function startTestApp(
       MASALA_CONFIG_PATH: PROJECT_ROOT,
       NODE_ENV: 'test',
       MASALA_SQLITE_SYNCHRONOUS: 'NORMAL',
+      // Suites send far more requests per minute than the default rate limits allow; the rate
+      // limit tests in test/security set their own limits.
+      MASALA_RATE_LIMIT_PER_MINUTE: '1000000',
+      MASALA_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
+      MASALA_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
     },
     PROJECT_ROOT,

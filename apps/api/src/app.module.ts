@@ -16,6 +16,7 @@ import { TenancyModule } from '#tenancy';
 import { TicketsModule } from '#tickets';
 import { EncryptionWiring } from './data-protection/encryption-wiring.js';
 import { CorsMiddleware } from './http/cors.middleware.js';
+import { RateLimitModule } from './http/rate-limit.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonBodyMiddleware } from './http/json-body.middleware.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -41,6 +42,8 @@ export class AppModule implements NestModule {
         AuditModule,
         TicketsModule,
         ComplianceModule,
+        // After IdentityModule, so the rate limit guard runs after the access guard.
+        RateLimitModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -62,7 +62,7 @@ export function loadDataProtectionSettings(
       problems,
     ),
     clientRateLimitPerMinute: integer('MASALA_CLIENT_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000),
-    loginRateLimitPerMinute: integer('MASALA_LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    loginRateLimitPerMinute: integer('MASALA_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000),
     maxHeaderBytes: integer('MASALA_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
     maxAttachmentBytes: integer('MASALA_MAX_ATTACHMENT_BYTES', 25 * 1024 * 1024, 1, 2 * 1024 ** 3),
   };

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
+import { RequestContext, SYSTEM_ACTOR } from '#kernel';
+import { CreateTenantCommand, type Tenant } from '#tenancy';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+
+const TENANT_LIMIT = 6;
+const CLIENT_LIMIT = 4;
+const LOGIN_LIMIT = 3;
+
+async function createTenantWithSettings(
+  t: TestApp,
+  slug: string,
+  settings: { rateLimitPerMinute?: number },
+): Promise<Tenant> {
+  return RequestContext.run({ correlationId: `rate-${slug}`, system: true }, () =>
+    t.app
+      .get(CommandBus)
+      .execute(new CreateTenantCommand({ slug, name: slug, settings }, SYSTEM_ACTOR)),
+  );
+}
+
+describe('rate limits', () => {
+  let t: TestApp;
+  const tokens: Record<string, string> = {};
+
+  const list = (slug: string, token: string) =>
+    t.http.get('/api/v1/tickets').set('X-Tenant-ID', slug).set('Authorization', `Bearer ${token}`);
+  const login = (slug: string, email: string, forwardedFor?: string) => {
+    const request = t.http.post('/api/v1/auth/login').set('X-Tenant-ID', slug);
+    if (forwardedFor !== undefined) request.set('X-Forwarded-For', forwardedFor);
+    return request.send({ email, password: 'wrong-password-for-the-limit' });
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      MASALA_RATE_LIMIT_PER_MINUTE: '1000',
+      MASALA_CLIENT_RATE_LIMIT_PER_MINUTE: String(CLIENT_LIMIT),
+      MASALA_LOGIN_RATE_LIMIT_PER_MINUTE: String(LOGIN_LIMIT),
+      MASALA_TRUSTED_PROXIES: 'loopback',
+    });
+    const flood = await createTenantWithSettings(t, 'flood', { rateLimitPerMinute: TENANT_LIMIT });
+    const calm = await createTenantWithSettings(t, 'calm', {});
+    const clients = await createTenantWithSettings(t, 'clients', {});
+    for (let index = 0; index < 3; index += 1) {
+      await t.createUser(flood, `user${index}@flood.test`, ['Employee']);
+      tokens[`flood${index}`] = await t.login('flood', `user${index}@flood.test`);
+    }
+    for (let index = 0; index < 3; index += 1) {
+      await t.createUser(calm, `user${index}@calm.test`, ['Employee']);
+      tokens[`calm${index}`] = await t.login('calm', `user${index}@calm.test`);
+    }
+    await t.createUser(clients, 'first@clients.test', ['Employee']);
+    await t.createUser(clients, 'second@clients.test', ['Employee']);
+    tokens['first'] = await t.login('clients', 'first@clients.test');
+    tokens['second'] = await t.login('clients', 'second@clients.test');
+    await t.createUser(clients, 'locked@clients.test', ['Employee']);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('throttles a flooding tenant but not another', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < TENANT_LIMIT + 2; index += 1) {
+      const token = tokens[`flood${index % 3}`]!;
+      statuses.push((await list('flood', token)).status);
+    }
+    expect(statuses.slice(0, TENANT_LIMIT)).toEqual(Array(TENANT_LIMIT).fill(200));
+    expect(statuses.slice(TENANT_LIMIT)).toEqual([429, 429]);
+    // Spread over three tokens, so that no client reaches its own limit.
+    for (let index = 0; index < TENANT_LIMIT + 2; index += 1) {
+      expect((await list('calm', tokens[`calm${index % 3}`]!)).status).toBe(200);
+    }
+  });
+
+  it('answers 429 as a problem with Retry-After', async () => {
+    const response = await list('flood', tokens['flood0']!).expect(429);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(response.body).toMatchObject({
+      status: 429,
+      type: 'urn:ticket-masala:problem:rate_limited',
+    });
+    expect(response.headers['strict-transport-security']).toContain('max-age=31536000');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('throttles one client within its tenant', async () => {
+    const first: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 1; index += 1)
+      first.push((await list('clients', tokens['first']!)).status);
+    expect(first).toEqual([...Array(CLIENT_LIMIT).fill(200), 429]);
+    expect((await list('clients', tokens['second']!)).status).toBe(200);
+  });
+
+  it('limits logins per account across addresses', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < LOGIN_LIMIT + 1; index += 1) {
+      statuses.push(
+        (await login('clients', 'locked@clients.test', `198.51.100.${index + 1}`)).status,
+      );
+    }
+    expect(statuses).toEqual([...Array(LOGIN_LIMIT).fill(401), 429]);
+  });
+
+  it('limits logins per address across accounts', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < LOGIN_LIMIT + 1; index += 1) {
+      statuses.push((await login('calm', `nobody${index}@calm.test`, '203.0.113.7')).status);
+    }
+    expect(statuses).toEqual([...Array(LOGIN_LIMIT).fill(401), 429]);
+    expect((await login('calm', 'someone@calm.test', '203.0.113.8')).status).toBe(401);
+  });
+
+  it('still lets the right password in elsewhere', async () => {
+    const response = await t.http
+      .post('/api/v1/auth/login')
+      .set('X-Tenant-ID', 'calm')
+      .set('X-Forwarded-For', '192.0.2.44')
+      .send({ email: 'user0@calm.test', password: TEST_PASSWORD });
+    expect(response.status).toBe(200);
+  });
+
+  it('never limits the health probes', async () => {
+    for (let index = 0; index < CLIENT_LIMIT + 2; index += 1) {
+      await t.http.get('/health/live').expect(200);
+    }
+  });
+});
+
+describe('forwarded addresses without trusted proxies', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ MASALA_LOGIN_RATE_LIMIT_PER_MINUTE: String(LOGIN_LIMIT) });
+    await t.createTenant('direct');
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('ignores X-Forwarded-For from an untrusted peer', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < LOGIN_LIMIT + 1; index += 1) {
+      const response = await t.http
+        .post('/api/v1/auth/login')
+        .set('X-Tenant-ID', 'direct')
+        .set('X-Forwarded-For', `198.51.100.${index + 10}`)
+        .send({ email: `someone${index}@direct.test`, password: 'wrong-password-for-the-limit' });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array(LOGIN_LIMIT).fill(401), 429]);
+  });
+});
