@@ -62,7 +62,7 @@ export async function createPerson(
   return result.user.id;
 }
 
-/** Every id-like string in a JSON document, to check what an export contains. */
+/** Returns every value of an "id" member in a JSON document, to check what an export contains. */
 export function idsIn(document: unknown): string[] {
   return [...JSON.stringify(document).matchAll(/"id":"([0-9a-f-]{36})"/g)].map(
     (match) => match[1]!,

@@ -25,7 +25,7 @@ function expectNoIdentifier(text: string, where: string): void {
   }
 }
 
-/** Every SQLite file of the data folder (main files, WAL and shared memory), recursively. */
+/** Lists every SQLite file of the data folder (main files, WAL and shared memory), recursively. */
 function databaseFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
