@@ -16,17 +16,15 @@ import {
 
 /** A table whose personal text columns are encrypted with the key of the person they belong to. */
 interface SubjectKeyedTable {
-  /** Property holding the data subject's user id. */
+  /** Property that contains the data subject's user id. */
   subject: string;
-  /** When set, the row belongs to a user only while this property has the value `user`. */
-  subjectType?: string;
   /** Text properties encrypted with the subject key; each must use an encryptedText transformer. */
   properties: readonly string[];
 }
 
 /**
  * Columns encrypted with data subject keys (crypto-shredding). Destroying the subject's key at
- * erasure makes these values unreadable everywhere, including database backups made before.
+ * erasure makes these values unreadable everywhere, including database backups made before the erasure.
  * The README lists the same columns; keep both in step.
  */
 export const SUBJECT_KEYED_TABLES: Readonly<Record<string, SubjectKeyedTable>> = {
@@ -75,7 +73,6 @@ export class SubjectKeySubscriber implements EntitySubscriberInterface {
     if (!table || !row) return;
     const subjectId: unknown = row[table.subject];
     if (typeof subjectId !== 'string' || !SUBJECT_ID.test(subjectId)) return;
-    if (table.subjectType !== undefined && row[table.subjectType] !== 'user') return;
 
     const tenantId = RequestContext.tenantId();
     const encryption = FieldEncryption.forTenant(tenantId);
