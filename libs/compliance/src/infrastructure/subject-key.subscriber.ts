@@ -24,8 +24,8 @@ interface SubjectKeyedTable {
 
 /**
  * Columns encrypted with data subject keys (crypto-shredding). Destroying the subject's key at
- * erasure makes these values unreadable everywhere, including database backups made before the erasure.
- * The README lists the same columns; keep both in step.
+ * erasure makes these values unreadable everywhere, including database backups made before the
+ * erasure. The README lists the same columns; keep both in step.
  */
 export const SUBJECT_KEYED_TABLES: Readonly<Record<string, SubjectKeyedTable>> = {
   users: { subject: 'id', properties: ['email', 'displayName'] },
