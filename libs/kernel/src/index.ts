@@ -17,6 +17,7 @@ export * from './settings/settings.js';
 export * from './pagination.js';
 export * from './http/permissions.js';
 export * from './http/validation.js';
+export * from './http/input-limits.js';
 export * from './http/if-match.js';
 export * from './contracts/get-domain-roles.query.js';
 export * from './contracts/find-user.query.js';

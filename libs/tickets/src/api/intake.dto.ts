@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { WithinCustomFieldLimits } from '#kernel';
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from './ticket.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -11,6 +12,6 @@ export class ExternalTicketDto {
   @IsOptional() @Transform(trim) @IsString() @MaxLength(200) name?: string;
   @IsOptional() @IsString() @MaxLength(64) domainId?: string;
   @IsOptional() @IsString() @MaxLength(64) typeCode?: string;
-  @IsOptional() @IsObject() customFields?: Record<string, unknown>;
+  @IsOptional() @IsObject() @WithinCustomFieldLimits() customFields?: Record<string, unknown>;
   @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) externalRef?: string;
 }

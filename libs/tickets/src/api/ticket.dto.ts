@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#kernel';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, WithinCustomFieldLimits } from '#kernel';
 import { MAX_TAGS, MAX_TAG_LENGTH } from '../domain/tags.js';
 import { TICKET_PRIORITIES, type TicketPriority } from '../domain/ticket.entity.js';
 
@@ -32,7 +32,7 @@ export class CreateTicketDto {
   @IsOptional() @IsString() @MaxLength(64) domainId?: string;
   @IsOptional() @IsString() @MaxLength(64) typeCode?: string;
   @IsOptional() @IsIn(TICKET_PRIORITIES) priority?: TicketPriority;
-  @IsOptional() @IsObject() customFields?: Record<string, unknown>;
+  @IsOptional() @IsObject() @WithinCustomFieldLimits() customFields?: Record<string, unknown>;
   @IsOptional() @IsUUID() assigneeId?: string;
   @IsOptional() @IsUUID() projectId?: string;
 
@@ -57,7 +57,7 @@ export class UpdateTicketDto {
   @IsAbsentOr() @IsString() @MaxLength(MAX_DESCRIPTION_LENGTH) description?: string;
   @IsAbsentOr() @IsString() @MaxLength(64) typeCode?: string;
   @IsAbsentOr() @IsIn(TICKET_PRIORITIES) priority?: TicketPriority;
-  @IsAbsentOr() @IsObject() customFields?: Record<string, unknown>;
+  @IsAbsentOr() @IsObject() @WithinCustomFieldLimits() customFields?: Record<string, unknown>;
 
   @IsAbsentOr()
   @IsArray()
