@@ -168,9 +168,9 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     shutdownTimeoutMs: integer('MASALA_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     maxOpenTenantDatabases: integer('MASALA_MAX_OPEN_TENANT_DATABASES', 64, 1, 100000),
     tenantDatabaseIdleMs: integer('MASALA_TENANT_DATABASE_IDLE_MS', 300000, 1000, 86400000),
+    writeBatchMax: integer('MASALA_WRITE_BATCH_MAX', 64, 1, 10000),
     ...loadDataProtectionSettings(env, cwd, dataDir, problems),
     ...loadWebhookSettings(env, problems),
-    writeBatchMax: integer('MASALA_WRITE_BATCH_MAX', 64, 1, 10000),
   };
 
   const metricsToken = settings.metricsToken;
