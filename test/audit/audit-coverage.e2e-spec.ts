@@ -15,6 +15,7 @@ import { generate } from 'otplib';
 import { join } from 'node:path';
 import { ArchiveAuditEntriesCommand, ListAuditEntriesQuery } from '#audit';
 import { EnsureRequesterCommand, RequestContext, SYSTEM_ACTOR } from '#kernel';
+import { EraseOwnerAttachmentsCommand, ImportSeedWorkCommand, parseSeedData } from '#tickets';
 import {
   ChangeTenantSettingsCommand,
   ResumeTenantCommand,
@@ -388,6 +389,69 @@ const COVERAGE: Record<string, CoverageRow> = {
         .api(f.employeeToken, 'post', `/projects/${project.body.id}/tickets`)
         .send({ ticketId: ticket.id })
         .expect(200);
+    },
+  },
+
+  CreateExternalTicketCommand: {
+    action: 'ticket.created',
+    run: async (f) => {
+      const key = await f
+        .api(f.adminToken, 'post', '/api-keys')
+        .send({ name: unique('intake key'), permissions: ['intake'] })
+        .expect(201);
+      await f.t.http
+        .post('/api/v1/tickets/external')
+        .set('X-Tenant-ID', 'acme')
+        .set('X-Api-Key', key.body.key as string)
+        .send({
+          title: 'Portal form',
+          description: 'Submitted through the web form',
+          email: `${unique('intake')}@example.org`,
+          customFields: { urgency: 'Medium' },
+        })
+        .expect(201);
+    },
+  },
+  UploadAttachmentCommand: {
+    action: 'attachment.uploaded',
+    run: async (f) => {
+      const ticket = await f.ticket();
+      await f
+        .api(f.employeeToken, 'post', `/tickets/${ticket.id}/attachments`)
+        .attach('file', Buffer.from('plain text notes\n'), { filename: 'notes.txt', contentType: 'text/plain' })
+        .expect(201);
+    },
+  },
+  EraseOwnerAttachmentsCommand: {
+    action: 'attachments.erased',
+    run: async (f) => {
+      const uploader = await f.user();
+      const ticket = await f.ticket();
+      await f
+        .api(uploader.token, 'post', `/tickets/${ticket.id}/attachments`)
+        .attach('file', Buffer.from('plain text notes\n'), { filename: 'notes.txt', contentType: 'text/plain' })
+        .expect(201);
+      await f.execute(new EraseOwnerAttachmentsCommand(f.acme.id, SYSTEM_ACTOR, uploader.id));
+    },
+  },
+  ImportSeedWorkCommand: {
+    action: 'seed.imported',
+    run: async (f) => {
+      const seed = parseSeedData({
+        Customers: [{ Email: 'customer@acme.test' }],
+        UnassignedWorkItems: [{ Description: 'Imported printer fault', CustomerEmail: 'customer@acme.test' }],
+      });
+      await f.execute(
+        new ImportSeedWorkCommand(
+          f.acme.id,
+          'acme',
+          SYSTEM_ACTOR,
+          seed,
+          new Map([['customer@acme.test', f.customerId]]),
+          new Set<string>(),
+          { fieldDefaults: { urgency: 'Low' } },
+        ),
+      );
     },
   },
 
