@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { clientFor, type Client } from '../tickets/tickets-support.js';
 
 describe('HTTP semantics', () => {
   let t: TestApp;
   let token: string;
+  let adminToken: string;
+  let agent: Client;
   let ticketId: string;
 
   beforeAll(async () => {
     t = await startTestApp({ MASALA_BASE_DOMAIN: 'masala.test' });
     const acme = await t.createTenant('acme');
     await t.createUser(acme, 'agent@acme.test', ['Employee']);
+    await t.createUser(acme, 'admin@acme.test', ['Admin']);
     token = await t.login('acme', 'agent@acme.test');
+    adminToken = await t.login('acme', 'admin@acme.test');
+    agent = clientFor(t, 'acme', token);
     const created = await t.http
       .post('/api/v1/tickets')
       .set('X-Tenant-ID', 'acme')
@@ -43,6 +49,46 @@ describe('HTTP semantics', () => {
       .set('If-Match', '"1"')
       .send({ to: 'IN_PROGRESS' })
       .expect(200);
+  });
+
+  it('finds a ticket by its uppercase id', async () => {
+    const uppercaseId = ticketId.toUpperCase();
+    const response = await agent('get', `/api/v1/tickets/${uppercaseId}`).expect(200);
+    expect(response.body.id).toBe(ticketId);
+    const aliased = await agent('get', `/api/v1/work-items/${uppercaseId}`).expect(200);
+    expect(aliased.body.id).toBe(ticketId);
+  });
+
+  it('accepts uppercase ids on nested routes', async () => {
+    const uppercaseId = ticketId.toUpperCase();
+    const comment = await agent('post', `/api/v1/tickets/${uppercaseId}/comments`).send({ body: 'Checked the logs' }).expect(201);
+    expect(comment.headers.location).toBe(`/api/v1/tickets/${ticketId}/comments/${comment.body.id}`);
+    const uppercaseCommentId = String(comment.body.id).toUpperCase();
+    await agent('get', `/api/v1/tickets/${uppercaseId}/comments/${uppercaseCommentId}/revisions`).expect(200);
+    const comments = await agent('get', `/api/v1/tickets/${uppercaseId}/comments`).expect(200);
+    expect(comments.body.data.map((item: { id: string }) => item.id)).toContain(comment.body.id);
+    await agent('get', `/api/v1/tickets/${uppercaseId}/history`).expect(200);
+  });
+
+  it('updates a ticket by its uppercase id', async () => {
+    const current = await agent('get', `/api/v1/tickets/${ticketId}`).expect(200);
+    const updated = await agent('patch', `/api/v1/tickets/${ticketId.toUpperCase()}`)
+      .set('If-Match', current.headers.etag!)
+      .send({ title: 'Versioned (renamed)' })
+      .expect(200);
+    expect(updated.body.id).toBe(ticketId);
+  });
+
+  it('reports a malformed id as not found', async () => {
+    const response = await agent('get', '/api/v1/tickets/not-a-uuid').expect(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('finds a user by its uppercase id', async () => {
+    const me = await agent('get', '/api/v1/me').expect(200);
+    const admin = clientFor(t, 'acme', adminToken);
+    const response = await admin('get', `/api/v1/users/${String(me.body.id).toUpperCase()}`).expect(200);
+    expect(response.body.id).toBe(me.body.id);
   });
 
   it('resolves a host name with a trailing dot', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   CurrentPrincipal,
@@ -6,14 +6,13 @@ import {
   MasalaException,
   RequirePermission,
   type Principal,
+  uuidParam,
 } from '#kernel';
 import { GetTicketHistoryQuery } from '../queries/get-ticket-history/get-ticket-history.query.js';
 import { HistoryQueryDto } from './audit-query.dto.js';
 
 /** An unparseable id is reported exactly like a missing ticket, as on the ticket routes. */
-const ticketId = new ParseUUIDPipe({
-  exceptionFactory: () => new MasalaException(ErrorCode.NotFound, 'Ticket not found'),
-});
+const ticketId = uuidParam(() => new MasalaException(ErrorCode.NotFound, 'Ticket not found'));
 
 @Controller(['tickets', 'work-items'])
 export class TicketHistoryController {

@@ -5,13 +5,12 @@ import {
   HttpCode,
   Logger,
   Param,
-  ParseUUIDPipe,
   Post,
   Res,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequirePermission, type Principal } from '#kernel';
+import { CurrentPrincipal, RequirePermission, type Principal, uuidParam } from '#kernel';
 import { EraseSubjectCommand } from '../commands/erase-subject/erase-subject.command.js';
 import { ExportSubjectCommand } from '../commands/export-subject/export-subject.command.js';
 import { ComplianceException } from '../domain/compliance.exception.js';
@@ -19,7 +18,7 @@ import type { ErasureReceipt } from '../domain/erasure-receipt.js';
 import { EraseSubjectDto } from './erase-subject.dto.js';
 
 /** An unparseable id is reported exactly like a missing user. */
-const userId = new ParseUUIDPipe({ exceptionFactory: () => ComplianceException.subjectNotFound() });
+const userId = uuidParam(() => ComplianceException.subjectNotFound());
 
 @Controller('compliance/subjects')
 export class SubjectsController {

@@ -1,15 +1,13 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CurrentPrincipal, ErrorCode, RequirePermission, type Principal } from '#kernel';
+import { CurrentPrincipal, ErrorCode, RequirePermission, type Principal, uuidParam } from '#kernel';
 import {
   RedactTicketCommand,
   type RedactionReport,
 } from '../commands/redact-ticket/redact-ticket.command.js';
 import { ComplianceException } from '../domain/compliance.exception.js';
 
-const ticketId = new ParseUUIDPipe({
-  exceptionFactory: () => new ComplianceException(ErrorCode.NotFound, 'Ticket not found'),
-});
+const ticketId = uuidParam(() => new ComplianceException(ErrorCode.NotFound, 'Ticket not found'));
 
 @Controller(['tickets', 'work-items'])
 export class TicketRedactionsController {

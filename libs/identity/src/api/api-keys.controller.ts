@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequirePermission, type Page, type Principal } from '#kernel';
+import { CurrentPrincipal, RequirePermission, type Page, type Principal, uuidParam } from '#kernel';
 import { CreateApiKeyCommand, type CreatedApiKey } from '../commands/create-api-key/create-api-key.command.js';
 import { RevokeApiKeyCommand } from '../commands/revoke-api-key/revoke-api-key.command.js';
 import type { ApiKeyView } from '../domain/api-key.view.js';
@@ -9,7 +9,7 @@ import { IdentityException } from '../domain/identity.exception.js';
 import { ListApiKeysQuery } from '../queries/list-api-keys/list-api-keys.query.js';
 import { CreateApiKeyDto, ListApiKeysDto } from './api-keys.dto.js';
 
-const keyId = new ParseUUIDPipe({ exceptionFactory: () => IdentityException.apiKeyNotFound() });
+const keyId = uuidParam(() => IdentityException.apiKeyNotFound());
 
 /** API keys for machine clients, managed by the tenant's Admins. */
 @Controller('api-keys')

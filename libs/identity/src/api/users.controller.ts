@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
@@ -8,6 +8,7 @@ import {
   type Page,
   type Principal,
   parseIfMatch,
+  uuidParam,
 } from '#kernel';
 import { CreateUserCommand } from '../commands/create-user/create-user.command.js';
 import { InviteUserCommand } from '../commands/invite-user/invite-user.command.js';
@@ -21,7 +22,7 @@ import { ListUsersQuery } from '../queries/list-users/list-users.query.js';
 import { CreateUserDto, ListUsersDto, UpdateUserDto } from './users.dto.js';
 
 /** An unparseable id is reported exactly like a missing user. */
-const userId = new ParseUUIDPipe({ exceptionFactory: () => IdentityException.userNotFound() });
+const userId = uuidParam(() => IdentityException.userNotFound());
 
 function setCreatedHeaders(response: Response, user: User): void {
   response.location(`/api/v1/users/${user.id}`).setHeader('ETag', `"${user.version}"`);

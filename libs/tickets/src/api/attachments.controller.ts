@@ -1,7 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, MasalaException, RequirePermission, type Principal } from '#kernel';
+import { CurrentPrincipal, MasalaException, RequirePermission, type Principal, uuidParam } from '#kernel';
 import { UploadAttachmentCommand } from '../commands/upload-attachment/upload-attachment.command.js';
 import type { AttachmentView } from '../domain/attachment.view.js';
 import { TicketsException } from '../domain/tickets.exception.js';
@@ -10,7 +10,7 @@ import { ListAttachmentsQuery } from '../queries/list-attachments/list-attachmen
 import { AttachmentUploadInterceptor } from './attachment-upload.interceptor.js';
 import { ticketIdPipe } from './tickets.controller.js';
 
-const attachmentIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.attachmentNotFound() });
+const attachmentIdPipe = uuidParam(() => TicketsException.attachmentNotFound());
 
 /** `attachment; filename="..."` with an ASCII fallback and the exact name in RFC 5987 form. */
 function contentDisposition(fileName: string): string {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequirePermission, type Page, type Principal, parseIfMatch } from '#kernel';
+import { CurrentPrincipal, RequirePermission, type Page, type Principal, parseIfMatch, uuidParam } from '#kernel';
 import { AddCommentCommand } from '../commands/add-comment/add-comment.command.js';
 import { EditCommentCommand } from '../commands/edit-comment/edit-comment.command.js';
 import type { CommentRevisionView, CommentView } from '../domain/comment.view.js';
@@ -11,7 +11,7 @@ import { ListCommentsQuery } from '../queries/list-comments/list-comments.query.
 import { AddCommentDto, EditCommentDto, ListCommentsDto } from './comment.dto.js';
 import { ticketIdPipe } from './tickets.controller.js';
 
-const commentIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.commentNotFound() });
+const commentIdPipe = uuidParam(() => TicketsException.commentNotFound());
 
 const withETag = (response: Response, comment: CommentView): CommentView => {
   response.setHeader('ETag', `"${comment.version}"`);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
@@ -8,6 +8,7 @@ import {
   type Page,
   type Principal,
   parseIfMatch,
+  uuidParam,
 } from '#kernel';
 import { AddTicketToProjectCommand } from '../commands/add-ticket-to-project/add-ticket-to-project.command.js';
 import { CreateProjectCommand } from '../commands/create-project/create-project.command.js';
@@ -18,7 +19,7 @@ import { GetProjectQuery } from '../queries/get-project/get-project.query.js';
 import { ListProjectsQuery } from '../queries/list-projects/list-projects.query.js';
 import { AddProjectTicketDto, CreateProjectDto, ListProjectsDto, UpdateProjectDto } from './project.dto.js';
 
-const projectIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.projectNotFound() });
+const projectIdPipe = uuidParam(() => TicketsException.projectNotFound());
 
 const withETag = (response: Response, project: ProjectView): ProjectView => {
   response.setHeader('ETag', `"${project.version}"`);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
@@ -8,6 +8,7 @@ import {
   type Page,
   type Principal,
   parseIfMatch,
+  uuidParam,
 } from '#kernel';
 import { CreateSavedFilterCommand } from '../commands/create-saved-filter/create-saved-filter.command.js';
 import { DeleteSavedFilterCommand } from '../commands/delete-saved-filter/delete-saved-filter.command.js';
@@ -23,7 +24,7 @@ import { parseTicketSort } from '../queries/list-tickets/ticket-sort.js';
 import { CreateSavedFilterDto, RunSavedFilterDto, UpdateSavedFilterDto } from './saved-filter.dto.js';
 import type { TicketCriteriaDto } from './ticket.dto.js';
 
-const filterIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.savedFilterNotFound() });
+const filterIdPipe = uuidParam(() => TicketsException.savedFilterNotFound());
 
 /** Keeps the criteria that were set, so the stored JSON contains no undefined members. */
 function toCriteria(dto: TicketCriteriaDto): SavedCriteria {

@@ -6,7 +6,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -21,6 +20,7 @@ import {
   type Page,
   type Principal,
   parseIfMatch,
+  uuidParam,
 } from '#kernel';
 import { AssignTicketCommand } from '../commands/assign-ticket/assign-ticket.command.js';
 import { CreateTicketCommand } from '../commands/create-ticket/create-ticket.command.js';
@@ -36,7 +36,7 @@ import { assertFieldPermissions } from './field-permissions.js';
 import { AssignTicketDto, CreateTicketDto, ListTicketsDto, TransitionTicketDto, UpdateTicketDto } from './ticket.dto.js';
 
 /** An unparseable id is reported exactly like a missing ticket. */
-export const ticketIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.ticketNotFound() });
+export const ticketIdPipe = uuidParam(() => TicketsException.ticketNotFound());
 
 const withETag = (response: Response, ticket: TicketView): TicketView => {
   response.setHeader('ETag', `"${ticket.version}"`);

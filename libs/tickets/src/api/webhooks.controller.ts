@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequirePermission, type Page, type Principal } from '#kernel';
+import { CurrentPrincipal, RequirePermission, type Page, type Principal, uuidParam } from '#kernel';
 import { CreateWebhookCommand } from '../commands/create-webhook/create-webhook.command.js';
 import { DeleteWebhookCommand } from '../commands/delete-webhook/delete-webhook.command.js';
 import { TicketsException } from '../domain/tickets.exception.js';
@@ -10,7 +10,7 @@ import { ListWebhookDeliveriesQuery } from '../queries/list-webhook-deliveries/l
 import { ListWebhooksQuery } from '../queries/list-webhooks/list-webhooks.query.js';
 import { CreateWebhookDto, ListDeliveriesDto } from './webhook.dto.js';
 
-const webhookIdPipe = new ParseUUIDPipe({ exceptionFactory: () => TicketsException.webhookNotFound() });
+const webhookIdPipe = uuidParam(() => TicketsException.webhookNotFound());
 
 /** Per-tenant webhooks, managed by Admins (`webhooks.manage`). */
 @Controller('webhooks')
