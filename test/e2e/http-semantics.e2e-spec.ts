@@ -26,6 +26,11 @@ describe('HTTP semantics', () => {
     ticketId = created.body.id as string;
   });
 
+  const createTicket = async (title: string): Promise<string> => {
+    const created = await agent('post', '/api/v1/tickets').send({ title, description: 'x', customFields: { urgency: 'Low' } }).expect(201);
+    return created.body.id as string;
+  };
+
   afterAll(async () => {
     await t.close();
   });
@@ -49,6 +54,55 @@ describe('HTTP semantics', () => {
       .set('If-Match', '"1"')
       .send({ to: 'IN_PROGRESS' })
       .expect(200);
+  });
+
+  it('accepts If-Match * for an existing ticket', async () => {
+    const id = await createTicket('Wildcard');
+    const response = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '*').send({ title: 'Wildcard renamed' }).expect(200);
+    expect(response.headers.etag).toBe('"2"');
+    expect(response.body.title).toBe('Wildcard renamed');
+  });
+
+  it('answers If-Match * for a missing ticket with 404', async () => {
+    const response = await agent('patch', `/api/v1/tickets/${crypto.randomUUID()}`).set('If-Match', '*').send({ title: 'x' }).expect(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('accepts the ETag as sent and the bare version', async () => {
+    const id = await createTicket('Tagged');
+    const read = await agent('get', `/api/v1/tickets/${id}`).expect(200);
+    expect(read.headers.etag).toBe('"1"');
+    const first = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', read.headers.etag!).send({ title: 'Tagged once' }).expect(200);
+    expect(first.headers.etag).toBe('"2"');
+    const second = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', ' 2 ').send({ title: 'Tagged twice' }).expect(200);
+    expect(second.headers.etag).toBe('"3"');
+  });
+
+  it('rejects a stale If-Match with 412', async () => {
+    const id = await createTicket('Stale');
+    await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"1"').send({ title: 'Stale first' }).expect(200);
+    const response = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"1"').send({ title: 'Stale second' }).expect(412);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body.currentVersion).toBe(2);
+    const stored = await agent('get', `/api/v1/tickets/${id}`).expect(200);
+    expect(stored.body.title).toBe('Stale first');
+  });
+
+  it('rejects a weak tag of the current version with 412', async () => {
+    const id = await createTicket('Weak');
+    await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', 'W/"1"').send({ title: 'Weak renamed' }).expect(412);
+  });
+
+  it('requires a non-empty If-Match on PATCH', async () => {
+    const id = await createTicket('Unconditional');
+    const response = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '').send({ title: 'x' }).expect(428);
+    expect(response.body.errors[0].field).toBe('If-Match');
+  });
+
+  it('rejects an If-Match that names no version', async () => {
+    const id = await createTicket('Garbled');
+    const response = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"abc"').send({ title: 'x' }).expect(400);
+    expect(response.body.errors[0].field).toBe('If-Match');
   });
 
   it('finds a ticket by its uppercase id', async () => {

@@ -20,6 +20,7 @@ import {
   type Page,
   type Principal,
   parseIfMatch,
+  requireIfMatch,
   uuidParam,
 } from '#kernel';
 import { AssignTicketCommand } from '../commands/assign-ticket/assign-ticket.command.js';
@@ -80,7 +81,10 @@ export class TicketsController {
     return withETag(response, await this.queries.execute(new GetTicketQuery(principal, id)));
   }
 
-  /** Partial update; If-Match is required so that no change silently overwrites another. */
+  /**
+   * Partial update. If-Match is required so that no change silently overwrites another. `*`
+   * states that the caller means to overwrite whatever version is current.
+   */
   @Patch(':id')
   @RequirePermission('tickets.update')
   async update(
@@ -94,8 +98,7 @@ export class TicketsController {
       throw MasalaException.validation([{ field: 'body', rule: 'not_empty', message: 'the body must set at least one field' }]);
     }
     assertFieldPermissions(principal, body);
-    const version = parseIfMatch(ifMatch);
-    if (version === undefined) throw TicketsException.ifMatchRequired();
+    const version = requireIfMatch(ifMatch, () => TicketsException.ifMatchRequired());
     return withETag(response, await this.commands.execute(new UpdateTicketCommand(principal, id, body, version)));
   }
 

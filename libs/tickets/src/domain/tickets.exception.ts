@@ -49,7 +49,15 @@ export class TicketsException extends MasalaException {
     return new TicketsException(
       ErrorCode.PreconditionRequired,
       'This change needs an If-Match header with the version from the ETag of the ticket',
-      { errors: [{ field: 'If-Match', rule: 'required', message: 'send If-Match: "<version>" as read from ETag' }] },
+      {
+        errors: [
+          {
+            field: 'If-Match',
+            rule: 'required',
+            message: 'send If-Match: "<version>" as read from ETag, or * to update whatever version is current',
+          },
+        ],
+      },
     );
   }
 

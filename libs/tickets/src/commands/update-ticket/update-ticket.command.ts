@@ -8,8 +8,8 @@ export class UpdateTicketCommand extends Command<TicketView> {
     readonly principal: Principal,
     readonly ticketId: string,
     readonly changes: TicketChanges,
-    /** The version the caller read; a different stored version fails with 412. */
-    readonly expectedVersion: number,
+    /** The version the caller read; a different stored version fails with 412. Undefined for `If-Match: *`. */
+    readonly expectedVersion: number | undefined,
   ) {
     super();
   }
