@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Child processes still running; killed when the runner exits, even after an error. */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -23,8 +29,11 @@ export async function startProcess(script, env, readyUrl) {
     env: { ...process.env, NODE_ENV: 'production', MASALA_LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  // Only the tail of stderr is kept: a long run under load can write many warnings.
   let errors = '';
-  child.stderr.on('data', (chunk) => (errors += chunk));
+  child.stderr.on('data', (chunk) => (errors = `${errors}${chunk}`.slice(-16_384)));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited: ${errors}`);
@@ -59,24 +68,65 @@ export async function currentRssMiB(pid) {
   return match ? Math.round(Number(match[1]) / 1024) : null;
 }
 
-/** Runs one autocannon load and returns throughput and latency percentiles. */
-export async function load(name, options) {
-  const result = await autocannon({
-    connections: 32,
-    duration: Number(process.env.BENCH_SECONDS ?? 8),
-    pipelining: 1,
-    ...options,
-  });
-  const total = result.requests.total;
-  const non2xx = result.non2xx + result.errors + result.timeouts;
+/**
+ * Samples a process's resident set size every `intervalMs` until `stop()` is called, which returns
+ * the largest sample in MiB. Unlike VmHWM it starts from now, so start-up does not count.
+ */
+export function sampleRss(pid, intervalMs = 25) {
+  let maximum = 0;
+  const sample = () =>
+    currentRssMiB(pid)
+      .then((value) => (maximum = Math.max(maximum, value ?? 0)))
+      .catch(() => undefined);
+  void sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sample();
+      return maximum;
+    },
+  };
+}
+
+/** Runs `task(index)` for index 0..count-1 with at most `concurrency` running at once. */
+export async function runPool(count, concurrency, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/**
+ * Runs one autocannon load and returns throughput and latency percentiles. `requestsPerSecond`
+ * counts every response, `okPerSecond` only the 2xx ones; the latencies cover every response.
+ * Unless `warmup` is false, the same load runs first for BENCH_WARMUP_SECONDS (default 1)
+ * unrecorded, so that start-up and JIT compilation stay out of the figures.
+ */
+export async function load(name, options, { warmup = true } = {}) {
+  const common = { connections: 32, pipelining: 1, ...options };
+  const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+  if (warmup && warmupSeconds > 0) await autocannon({ ...common, duration: warmupSeconds });
+  const result = await autocannon({ ...common, duration: Number(process.env.BENCH_SECONDS ?? 8) });
+  const failed = result.non2xx + result.errors + result.timeouts;
   return {
     name,
     connections: options.connections ?? 32,
+    ...(options.overallRate ? { offeredRate: options.overallRate } : {}),
     requestsPerSecond: Math.round(result.requests.average),
+    okPerSecond: Math.round(result['2xx'] / Math.max(result.duration, 0.001)),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    total,
-    failed: non2xx,
-    statusCodes: result.statusCodeStats,
+    total: result.requests.total,
+    failed,
+    rejected429: result.statusCodeStats['429']?.count ?? 0,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
+    ),
   };
 }

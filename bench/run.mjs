@@ -1,248 +1,170 @@
-// Benchmark runner: `npm run bench`. Loopback only, bounded in time (BENCH_SECONDS per workload,
-// default 8). Prints a table and writes bench/results/<time>.json.
+// Benchmark runner: `npm run bench`. Everything runs on 127.0.0.1 and is bounded in time. It
+// prints a table to stdout and writes bench/results/<time>.json (git-ignored). The method and
+// the published figures are in docs/benchmarks.md.
+//
+// Workloads, in the order they run (each autocannon load lasts BENCH_SECONDS, at 32 clients
+// unless stated):
+// 1. Baseline (bench/baseline-server.mjs: node:http and better-sqlite3, no framework, one commit
+//    per request): create under synchronous=FULL, list a page, transition, mixed 90/10 over the
+//    numbered tenants, and create under NORMAL.
+// 2. API create, list a page and transition (IN_PROGRESS -> ON_HOLD -> IN_PROGRESS -> RESOLVED
+//    -> ...), under FULL with grouped commits, each as a ratio to the baseline.
+// 3. Erase a subject with BENCH_ERASE_RECORDS records (tickets and comments written through the
+//    API) with POST /api/v1/compliance/subjects/:userId/erasure: seconds and records/s.
+// 4. Durability cost: API create under FULL and NORMAL, with grouped commits and with
+//    MASALA_WRITE_BATCH_MAX=1 (one write per transaction).
+// 5. Export: GET /api/v1/compliance/subjects/:userId/export of a subject who requested
+//    BENCH_EXPORT_TICKETS tickets, and of one with a tenth of that: time, API RSS before and
+//    peak during. The product has no whole-tenant export, so a large subject's export is
+//    measured in its place.
+// 6. Mixed 90/10 read/write over BENCH_TENANTS tenants with rate limiting on
+//    (BENCH_RATE_LIMIT_PER_MINUTE per tenant and per client): 429 count and peak RSS.
+// 7. Flood: the `flood` tenant (limit BENCH_FLOOD_LIMIT_PER_MINUTE) floods the API while tenant
+//    t000 sends BENCH_FLOOD_VICTIM_RATE requests/s; its p99 is compared with its p99 alone.
+// 8. Growth: the list page at each ticket total of BENCH_GROWTH, spread over the tenants.
+//
+// Settings (environment variables):
+//   BENCH_SECONDS                 seconds per autocannon load (default 8)
+//   BENCH_TENANTS                 numbered tenants t000... (default 100, at least 3)
+//   BENCH_GROWTH                  ascending ticket totals for the growth workload
+//                                 (default 10000,100000,1000000)
+//   BENCH_ERASE_RECORDS           records of the erased subject (default 1000)
+//   BENCH_EXPORT_TICKETS          tickets of the large export subject (default 100000)
+//   BENCH_RATE_LIMIT_PER_MINUTE   rate limit of the mixed and flood runs (default 6000)
+//   BENCH_FLOOD_LIMIT_PER_MINUTE  rate limit of the flood tenant (default 600)
+//   BENCH_FLOOD_VICTIM_RATE       requests/s the victim sends in the flood runs (default 50)
+//
+// Example of a short run: BENCH_SECONDS=2 BENCH_TENANTS=10 BENCH_GROWTH=1000,5000 npm run bench
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, currentRssMiB, freePort, load, peakRssMiB, startProcess, stopProcess } from './harness.mjs';
+import { ROOT, stopProcess } from './harness.mjs';
+import { Report, log } from './report.mjs';
+import { startApi } from './servers.mjs';
+import { runFlood } from './workloads/flood.mjs';
+import { runGrowth } from './workloads/growth.mjs';
+import { prepareExport, runErase, runExport } from './workloads/subjects.mjs';
+import { runApiCrud, runBaseline, runDurability, runMixed } from './workloads/throughput.mjs';
 
-const TENANTS = Number(process.env.BENCH_TENANTS ?? 100);
-const GROWTH = (process.env.BENCH_GROWTH ?? '10000,100000,1000000').split(',').map(Number);
-const API = join(ROOT, 'dist/apps/api/src/main.js');
-const results = [];
-const notes = [];
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
+const number = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}="${process.env[name]}" is invalid: expected a positive number`);
+  return value;
+};
+const settings = {
+  seconds: number('BENCH_SECONDS', 8),
+  tenants: number('BENCH_TENANTS', 100),
+  growth: (process.env.BENCH_GROWTH ?? '10000,100000,1000000').split(',').map(Number),
+  eraseRecords: number('BENCH_ERASE_RECORDS', 1000),
+  exportTickets: number('BENCH_EXPORT_TICKETS', 100_000),
+  rateLimitPerMinute: number('BENCH_RATE_LIMIT_PER_MINUTE', 6000),
+  floodLimitPerMinute: number('BENCH_FLOOD_LIMIT_PER_MINUTE', 600),
+  floodVictimRate: number('BENCH_FLOOD_VICTIM_RATE', 50),
+};
+if (settings.tenants < 3) throw new Error(`BENCH_TENANTS=${settings.tenants} is invalid: at least 3 tenants are needed`);
+if (settings.growth.some((total, index) => !(total > 0) || (index > 0 && total <= settings.growth[index - 1]))) {
+  throw new Error(`BENCH_GROWTH="${process.env.BENCH_GROWTH}" is invalid: expected ascending positive totals`);
 }
+process.env.BENCH_SECONDS = String(settings.seconds);
 
-execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+const began = Date.now();
+const report = new Report();
+try {
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
+} catch (error) {
+  throw new Error(`npm run build failed, so there is no API to measure:\n${error.stdout}${error.stderr}`);
+}
 const work = mkdtempSync(join(tmpdir(), 'masala-bench-'));
+const templateData = join(work, 'template');
 const apiData = join(work, 'api');
+const growthData = join(work, 'growth');
 const baselineData = join(work, 'baseline');
 
-log(`seeding ${TENANTS} tenants`);
-execFileSync(process.execPath, [join(ROOT, 'bench/seed.mjs'), String(TENANTS)], {
-  cwd: ROOT,
-  env: { ...process.env, MASALA_DATA_DIR: apiData },
-  stdio: 'inherit',
-});
-execFileSync(process.execPath, [join(ROOT, 'bench/seed.mjs'), '0'], {
-  cwd: ROOT,
-  env: { ...process.env, MASALA_DATA_DIR: baselineData },
-  stdio: 'inherit',
-});
-
-async function startApi(extraEnv = {}) {
-  const port = await freePort();
-  const child = await startProcess(
-    API,
-    {
-      MASALA_DATA_DIR: apiData,
-      PORT: String(port),
-      MASALA_ACCESS_TOKEN_TTL_SECONDS: '3600',
-      MASALA_RATE_LIMIT_PER_MINUTE: '10000000',
-      ...extraEnv,
-    },
-    `http://127.0.0.1:${port}/health/live`,
-  );
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function startBaseline(synchronous) {
-  const port = await freePort();
-  const child = await startProcess(
-    join(ROOT, 'bench/baseline-server.mjs'),
-    { BASELINE_DB: join(baselineData, 'masala.sqlite'), PORT: String(port), BASELINE_SYNCHRONOUS: synchronous },
-    `http://127.0.0.1:${port}/none`,
-  );
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function loginAll(url) {
-  const tokens = [];
-  for (let index = 0; index < TENANTS; index += 1) {
-    const slug = `t${String(index).padStart(3, '0')}`;
-    const response = await fetch(`${url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tenant-id': slug },
-      body: JSON.stringify({ email: `agent@${slug}.bench`, password: 'bench-password-long-enough' }),
-    });
-    if (response.status !== 200) throw new Error(`login for ${slug} failed with ${response.status}`);
-    tokens.push({ slug, token: (await response.json()).accessToken });
-  }
-  return tokens;
-}
-
-const ticketBody = JSON.stringify({ title: 'Printer on fire', description: 'Floor 3', customFields: { urgency: 'High' } });
-const headersFor = ({ slug, token }) => ({
-  'content-type': 'application/json',
-  'x-tenant-id': slug,
-  authorization: `Bearer ${token}`,
-});
-
-function record(result, baseline) {
-  const ratio = baseline ? Math.round((result.requestsPerSecond / baseline.requestsPerSecond) * 100) / 100 : null;
-  results.push({ ...result, baselineRequestsPerSecond: baseline?.requestsPerSecond ?? null, ratio });
-  log(`${result.name}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}${ratio ? `, ratio ${ratio}` : ''}`);
-}
-
-// Create and list against the baseline and the API, both under synchronous=FULL.
-const baselineFull = await startBaseline('FULL');
-const baselineCreate = await load('baseline create (FULL, one commit per request)', {
-  url: `${baselineFull.url}/tickets`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench' },
-  body: ticketBody,
-});
-record(baselineCreate);
-const baselineList = await load('baseline list page', { url: `${baselineFull.url}/tickets`, headers: { 'x-tenant-id': 'bench' } });
-record(baselineList);
-await stopProcess(baselineFull.child);
-
-const baselineNormal = await startBaseline('NORMAL');
-const baselineCreateNormal = await load('baseline create (NORMAL)', {
-  url: `${baselineNormal.url}/tickets`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench' },
-  body: ticketBody,
-});
-record(baselineCreateNormal);
-await stopProcess(baselineNormal.child);
-
-let api = await startApi();
-let tokens = await loginAll(api.url);
-record(
-  await load('api create (FULL, grouped commits)', {
-    url: `${api.url}/api/v1/tickets`,
-    method: 'POST',
-    headers: headersFor(tokens[0]),
-    body: ticketBody,
-  }),
-  baselineCreate,
-);
-record(await load('api list page', { url: `${api.url}/api/v1/tickets?limit=25`, headers: headersFor(tokens[0]) }), baselineList);
-
-// Transitions: requests take the tickets in turn and move each one IN_PROGRESS <-> ON_HOLD, so
-// two requests rarely touch the same ticket at once (a clash shows as a 409 in the failures).
-const pool = [];
-const states = new Map();
-let turn = 0;
-for (let index = 0; index < 64; index += 1) {
-  const created = await fetch(`${api.url}/api/v1/tickets`, { method: 'POST', headers: headersFor(tokens[1]), body: ticketBody });
-  const { id } = await created.json();
-  await fetch(`${api.url}/api/v1/tickets/${id}/transitions`, {
-    method: 'POST',
-    headers: headersFor(tokens[1]),
-    body: JSON.stringify({ to: 'IN_PROGRESS' }),
+function seed(dataDir, args) {
+  execFileSync(process.execPath, [join(ROOT, 'bench/seed.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MASALA_DATA_DIR: dataDir, BENCH_FLOOD_LIMIT_PER_MINUTE: String(settings.floodLimitPerMinute) },
+    stdio: 'inherit',
   });
-  pool.push(id);
 }
-record(
-  await load('api transition', {
-    url: api.url,
-    requests: [
-      {
-        method: 'POST',
-        headers: headersFor(tokens[1]),
-        setupRequest: (request) => {
-          turn += 1;
-          const ticket = pool[turn % pool.length];
-          const next = states.get(ticket) === 'ON_HOLD' ? 'IN_PROGRESS' : 'ON_HOLD';
-          states.set(ticket, next);
-          return { ...request, path: `/api/v1/tickets/${ticket}/transitions`, body: JSON.stringify({ to: next }) };
-        },
-      },
-    ],
-  }),
-);
 
-// Mixed 90/10 read/write load over every tenant.
-let counter = 0;
-record(
-  await load(`api mixed 90/10 over ${TENANTS} tenants`, {
-    url: api.url,
-    requests: [
-      {
-        setupRequest: (request) => {
-          counter += 1;
-          const tenant = tokens[counter % tokens.length];
-          const write = counter % 10 === 0;
-          return {
-            ...request,
-            method: write ? 'POST' : 'GET',
-            path: write ? '/api/v1/tickets' : '/api/v1/tickets?limit=25',
-            headers: headersFor(tenant),
-            body: write ? ticketBody : undefined,
-          };
-        },
-      },
-    ],
-  }),
-);
-results.push({ name: 'api peak RSS after mixed load (MiB)', value: await peakRssMiB(api.child.pid) });
-await stopProcess(api.child);
+try {
+  log(`seeding ${settings.tenants} tenants and the workload tenants`);
+  seed(templateData, [String(settings.tenants), '--workload-tenants']);
+  seed(baselineData, ['0']);
+  // The seeding process has closed the database, so a file copy is consistent here.
+  cpSync(templateData, apiData, { recursive: true });
+  cpSync(templateData, growthData, { recursive: true });
 
-// Durability cost: NORMAL, and FULL without grouping.
-api = await startApi({ MASALA_SQLITE_SYNCHRONOUS: 'NORMAL' });
-tokens = await loginAll(api.url);
-record(
-  await load('api create (NORMAL, grouped commits)', { url: `${api.url}/api/v1/tickets`, method: 'POST', headers: headersFor(tokens[0]), body: ticketBody }),
-  baselineCreateNormal,
-);
-await stopProcess(api.child);
-api = await startApi({ MASALA_WRITE_BATCH_MAX: '1' });
-tokens = await loginAll(api.url);
-record(
-  await load('api create (FULL, one commit per request)', { url: `${api.url}/api/v1/tickets`, method: 'POST', headers: headersFor(tokens[0]), body: ticketBody }),
-  baselineCreate,
-);
-await stopProcess(api.child);
+  log('baseline');
+  const baselines = await runBaseline(baselineData, report, settings.tenants);
 
-// Growth: the same list query as the table grows, spread over every tenant.
-const database = new Database(join(apiData, 'masala.sqlite'));
-const tenantRows = database.prepare('SELECT id FROM tenants ORDER BY slug').pluck().all();
-const insert = database.prepare(`INSERT INTO tickets (tenant_id, id, domain_id, type_code, status, title, description,
-  priority, custom_fields, requester_id, assignee_id, config_version, version, due_at, created_at, updated_at, deleted_at)
-  VALUES (?, ?, 'IT', 'INCIDENT', 'NEW', 'bulk', 'bulk', 'normal', '{}', ?, NULL, 'bulk', 1, NULL, ?, ?, NULL)`);
-const growthResults = [];
-for (const target of GROWTH) {
-  const existing = database.prepare('SELECT COUNT(*) FROM tickets').pluck().get();
-  const fill = database.transaction((count) => {
-    const start = Date.now() - count * 1000;
-    for (let index = 0; index < count; index += 1) {
-      const created = new Date(start + index * 1000).toISOString().replace('T', ' ').replace('Z', '');
-      insert.run(tenantRows[index % tenantRows.length], crypto.randomUUID(), 'bulk-requester', created, created);
-    }
-  });
-  if (target > existing) fill(target - existing);
-  database.pragma('wal_checkpoint(TRUNCATE)');
-  api = await startApi();
-  tokens = await loginAll(api.url);
-  const result = await load(`api list page at ${target} tickets`, { url: `${api.url}/api/v1/tickets?limit=25`, headers: headersFor(tokens[5]) });
-  record(result);
-  growthResults.push(result);
+  log('api create, list, transition, erase');
+  const api = await startApi(apiData);
+  const crud = await runApiCrud(api, report, baselines);
+  await runErase(api, report, settings.eraseRecords);
+  const exportSubjects = await prepareExport(api);
   await stopProcess(api.child);
-}
-database.close();
-if (growthResults.length > 1) {
-  const first = growthResults[0];
-  const last = growthResults.at(-1);
-  results.push({ name: 'growth p50 ratio largest/smallest', value: Math.round((last.p50Ms / Math.max(first.p50Ms, 0.01)) * 100) / 100 });
-  results.push({ name: 'growth p99 ratio largest/smallest', value: Math.round((last.p99Ms / Math.max(first.p99Ms, 0.01)) * 100) / 100 });
+
+  log('durability');
+  const durability = await runDurability(apiData, report, baselines, crud.create);
+
+  log('export');
+  await runExport(apiData, report, exportSubjects, settings.exportTickets);
+
+  log('mixed load with rate limits');
+  await runMixed(apiData, report, baselines, settings.tenants, settings.rateLimitPerMinute);
+
+  log('flood');
+  const flood = await runFlood(apiData, report, {
+    limitPerMinute: settings.rateLimitPerMinute,
+    floodLimit: settings.floodLimitPerMinute,
+    victimRate: settings.floodVictimRate,
+  });
+
+  log('growth');
+  const growth = await runGrowth(growthData, report, settings.tenants, settings.growth);
+
+  report.goal('create: api / baseline throughput (FULL)', crud.create.ratio, '>=', 0.5);
+  report.goal('list: api / baseline throughput', crud.list.ratio, '>=', 0.5);
+  report.goal('create: p99 ms at 32 clients', crud.create.p99Ms, '<', 50);
+  report.goal('list: p99 ms at 32 clients', crud.list.p99Ms, '<', 50);
+  report.goal(
+    'FULL grouped create / baseline FULL one commit per request',
+    durability.fullGrouped.ratio,
+    '>=',
+    1,
+  );
+  report.goal('growth: list p50 largest / smallest total', growth?.p50 ?? null, '<=', 1.25);
+  report.goal('flood: victim p99 during the flood / alone', flood.ratio, '<=', 2);
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
 
+const packageVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 const summary = {
-  when: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-  secondsPerWorkload: Number(process.env.BENCH_SECONDS ?? 8),
-  results,
-  notes,
+  when: new Date(began).toISOString(),
+  durationSeconds: Math.round((Date.now() - began) / 1000),
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    nestjs: packageVersion('@nestjs/core'),
+    betterSqlite3: packageVersion('better-sqlite3'),
+    sqlite: new Database(':memory:').prepare('SELECT sqlite_version()').pluck().get(),
+    autocannon: packageVersion('autocannon'),
+  },
+  settings,
+  loads: report.loads,
+  measures: report.measures,
+  goals: report.goals,
+  notes: report.notes,
 };
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const out = join(ROOT, 'bench/results', `${summary.when.replace(/[:.]/g, '-')}.json`);
 writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
-process.stdout.write(`${JSON.stringify(summary, null, 2)}\nwritten to ${out}\n`);
-rmSync(work, { recursive: true, force: true });
-void currentRssMiB;
+process.stdout.write(report.table());
+process.stdout.write(`\nran ${summary.durationSeconds} s; written to ${out}\n`);
