@@ -87,6 +87,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async recover(): Promise<void> {
+    // An application closed right after it started (a script, a test) has nothing to recover.
+    if (!this.active) return;
     try {
       for (const tenant of await this.registry.list()) this.tenants.add(tenant.id);
       this.schedule(0);
