@@ -53,6 +53,7 @@ export {
 } from './events/audit.events.js';
 export { ListAuditEntriesQuery } from './queries/list-audit-entries/list-audit-entries.query.js';
 export { VerifyAuditChainQuery } from './queries/verify-audit-chain/verify-audit-chain.query.js';
+export { VerifyAuditChainHandler } from './queries/verify-audit-chain/verify-audit-chain.handler.js';
 export { GetTicketHistoryQuery } from './queries/get-ticket-history/get-ticket-history.query.js';
 export {
   ArchiveAuditEntriesCommand,
