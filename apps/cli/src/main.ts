@@ -9,6 +9,7 @@ import { registerDoctorCommand } from './commands/doctor.commands.js';
 import { registerImportCommand } from './commands/import.commands.js';
 import { registerAuditCommands } from './commands/audit.commands.js';
 import { registerComplianceCommands } from './commands/compliance.commands.js';
+import { registerBackupCommands } from './commands/backup.commands.js';
 import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerTenantCommands } from './commands/tenant.commands.js';
 import { registerUserCommands } from './commands/user.commands.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerComplianceCommands(program);
   registerKeyCommands(program);
+  registerBackupCommands(program);
   registerDoctorCommand(program);
   registerImportCommand(program);
   return program;
