@@ -27,6 +27,7 @@ interface RestoreResult {
   rows: number;
   attachments: number;
   jurisdictionChanged: boolean;
+  migrated: number;
   erasuresToRepeat: string[];
 }
 
@@ -474,12 +475,26 @@ describe('tenant backup and restore', () => {
     });
   }, 60_000);
 
-  it('restores in place and reports erasures made since the backup', async () => {
+  it('restores an older backup in place and reports erasures', async () => {
+    // A backup made before the newest migration existed: its table and migration row are gone.
+    const file = copyBackup(acmeBackup, join(work, 'older.sqlite'));
+    editBackup(file, "DROP TABLE user_consents; DELETE FROM migrations WHERE name LIKE 'CreateUserConsents%'");
+    const database = new Database(file, { readonly: true });
+    const previous = database.prepare('SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1').pluck().get() as string;
+    database.close();
+    reseal(file, (manifest) => {
+      manifest.schemaVersion = previous;
+      manifest.migrations -= 1;
+      delete manifest.rows.user_consents;
+    });
     await cli(['erase', 'carla@acme.test', '--tenant', 'acme'], env);
-    const restore = await runCliAsync(['restore', 'acme', acmeBackup, '--json'], env);
+
+    const restore = await runCliAsync(['restore', 'acme', file, '--json'], env);
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
-    expect((JSON.parse(restore.stdout) as RestoreResult).erasuresToRepeat).toEqual([ids.customer]);
+    const result = JSON.parse(restore.stdout) as RestoreResult;
+    expect(result.migrated).toBe(1);
+    expect(result.erasuresToRepeat).toEqual([ids.customer]);
 
     const present = new Set(await acme.ticketIds());
     expect(acknowledgedBefore.filter((id) => !present.has(id))).toEqual([]);
