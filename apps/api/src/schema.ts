@@ -1,7 +1,7 @@
 import { AUDIT_ENTITIES, AUDIT_MIGRATIONS } from '#audit';
 import { COMPLIANCE_ENTITIES, COMPLIANCE_MIGRATIONS, COMPLIANCE_SUBSCRIBERS } from '#compliance';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '#identity';
-import { TenantSubscriber, type SchemaDefinition } from '#kernel';
+import { TenantSubscriber, TimestampSubscriber, type SchemaDefinition } from '#kernel';
 import { TENANCY_ENTITIES, TENANCY_MIGRATIONS } from '#tenancy';
 import { TICKETS_ENTITIES, TICKETS_MIGRATIONS } from '#tickets';
 
@@ -21,5 +21,5 @@ export const MASALA_SCHEMA: SchemaDefinition = {
     ...AUDIT_MIGRATIONS,
     ...COMPLIANCE_MIGRATIONS,
   ],
-  subscribers: [TenantSubscriber, ...COMPLIANCE_SUBSCRIBERS],
+  subscribers: [TenantSubscriber, TimestampSubscriber, ...COMPLIANCE_SUBSCRIBERS],
 };

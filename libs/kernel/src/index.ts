@@ -9,6 +9,7 @@ export * from './database/naming-strategy.js';
 export * from './database/timestamp-column.js';
 export * from './database/migration-dialect.js';
 export * from './database/tenant-subscriber.js';
+export * from './database/timestamp-subscriber.js';
 export * from './database/database-router.js';
 export * from './database/tenant-store-cache.js';
 export * from './database/postgres-roles.js';

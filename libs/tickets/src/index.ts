@@ -15,6 +15,7 @@ import { CreateComments1764806400240 } from './infrastructure/migrations/1764806
 import { CreateSavedFilters1764806400260 } from './infrastructure/migrations/1764806400260-create-saved-filters.js';
 import { CreateWebhooks1764806400270 } from './infrastructure/migrations/1764806400270-create-webhooks.js';
 import { CreateAttachments1764806400280 } from './infrastructure/migrations/1764806400280-create-attachments.js';
+import { NormalizeTicketTimestamps1764806400290 } from './infrastructure/migrations/1764806400290-normalize-ticket-timestamps.js';
 import { DomainConfigActivation } from './infrastructure/configuration/domain-config-activation.entity.js';
 import { DomainConfigVersion } from './infrastructure/configuration/domain-config-version.entity.js';
 import { CreateDomainConfigVersions1764806400250 } from './infrastructure/migrations/1764806400250-create-domain-config-versions.js';
@@ -94,4 +95,5 @@ export const TICKETS_MIGRATIONS = [
   CreateSavedFilters1764806400260,
   CreateWebhooks1764806400270,
   CreateAttachments1764806400280,
+  NormalizeTicketTimestamps1764806400290,
 ];

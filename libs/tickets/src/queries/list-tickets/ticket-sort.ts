@@ -73,6 +73,11 @@ export function decodeTicketCursor(raw: string | undefined, sort: TicketSort): T
  * Orders the query by the sort key and then the id, and continues after the cursor. `due` puts
  * tickets without a due date last in both directions, so the keyset moves from dated rows to
  * undated ones and never back.
+ *
+ * The cursor carries the row's time as a `Date`, in milliseconds, and the next page compares
+ * stored times with it for equality. Every stored ticket time is therefore written in
+ * milliseconds (TimestampSubscriber, and the NormalizeTicketTimestamps migration for older rows).
+ * A stored time with more or less precision makes the page after it repeat or skip tickets.
  */
 export function applyTicketSort(query: SelectQueryBuilder<Ticket>, sort: TicketSort, cursor: TicketCursor | undefined): void {
   const column = `ticket.${COLUMN[sort.field]}`;
