@@ -95,6 +95,90 @@ describe('ticket comments and internal notes', () => {
     expect(after.body.commentCount).toBe(before.body.commentCount + 1);
   });
 
+  describe('update time', () => {
+    type TicketBody = { id: string; updatedAt: string; version: number; commentCount: number };
+    /** Lists the customer's tickets in `sort` order, with the fields an internal note could leak through. */
+    const customerList = async (sort: string) => {
+      const response = await customer('get', `/api/v1/tickets?sort=${sort}&limit=100`).expect(200);
+      return (response.body.data as TicketBody[]).map(({ id, updatedAt, version, commentCount }) => ({
+        id,
+        updatedAt,
+        version,
+        commentCount,
+      }));
+    };
+    const customerView = async (id: string) => {
+      const response = await customer('get', `/api/v1/tickets/${id}`).expect(200);
+      const { daysUntilBreach: _days, breached: _breached, ...stable } = response.body as Record<string, unknown>;
+      return { etag: response.headers.etag, body: stable };
+    };
+    /**
+     * Checks that `id` has the latest update time of the customer's tickets and that sort=-updated
+     * lists a ticket with that time first (tickets updated in the same millisecond follow id order).
+     */
+    const expectLatestFirst = async (id: string) => {
+      const list = await customerList('-updated');
+      const latest = Math.max(...list.map((ticket) => Date.parse(ticket.updatedAt)));
+      expect(Date.parse(list.find((ticket) => ticket.id === id)!.updatedAt)).toBe(latest);
+      expect(Date.parse(list[0]!.updatedAt)).toBe(latest);
+      const ascending = await customerList('updated');
+      expect(Date.parse(ascending.at(-1)!.updatedAt)).toBe(latest);
+    };
+    let older: string;
+    let newer: string;
+
+    beforeAll(async () => {
+      older = (await customer('post', '/api/v1/tickets').send(itTicket('Printer offline')).expect(201)).body.id;
+      newer = (await customer('post', '/api/v1/tickets').send(itTicket('Screen flickers')).expect(201)).body.id;
+    });
+
+    it('hides an internal note from the customer view', async () => {
+      const before = await customerView(older);
+      await agent('post', `/api/v1/tickets/${older}/comments`).send({ body: 'Toner is on back order', internal: true }).expect(201);
+      const after = await customerView(older);
+      expect(after).toEqual(before);
+    });
+
+    it('keeps the customer order after an internal note', async () => {
+      for (const sort of ['-updated', 'updated']) {
+        const before = await customerList(sort);
+        await agent('post', `/api/v1/tickets/${older}/comments`).send({ body: `Checked again (${sort})`, internal: true }).expect(201);
+        expect({ sort, list: await customerList(sort) }).toEqual({ sort, list: before });
+      }
+    });
+
+    it('keeps the update time on an internal edit', async () => {
+      const note = await agent('post', `/api/v1/tickets/${older}/comments`).send({ body: 'Draft note', internal: true }).expect(201);
+      const before = await customerView(older);
+      await agent('patch', `/api/v1/tickets/${older}/comments/${note.body.id}`).send({ body: 'Edited note' }).expect(200);
+      expect(await customerView(older)).toEqual(before);
+    });
+
+    it('moves forward on a public reply', async () => {
+      const before = await customerView(older);
+      const sent = Date.now();
+      await agent('post', `/api/v1/tickets/${older}/comments`).send({ body: 'Your printer is fixed' }).expect(201);
+      const after = await customerView(older);
+      const updatedAt = String(after.body.updatedAt);
+      expect(Date.parse(updatedAt)).toBeGreaterThanOrEqual(sent);
+      expect(updatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(after.body.version).toBe(before.body.version);
+      expect(after.etag).toBe(before.etag);
+      await expectLatestFirst(older);
+    });
+
+    it('moves forward on a public edit', async () => {
+      const reply = await agent('post', `/api/v1/tickets/${newer}/comments`).send({ body: 'Try another cable' }).expect(201);
+      await agent('post', `/api/v1/tickets/${older}/comments`).send({ body: 'Printer follow-up' }).expect(201);
+      await expectLatestFirst(older);
+      const sent = Date.now();
+      await agent('patch', `/api/v1/tickets/${newer}/comments/${reply.body.id}`).send({ body: 'Try the HDMI cable' }).expect(200);
+      const after = await customerView(newer);
+      expect(Date.parse(String(after.body.updatedAt))).toBeGreaterThanOrEqual(sent);
+      await expectLatestFirst(newer);
+    });
+  });
+
   it('answers 404 for an internal note to customers', async () => {
     const missing = await customer('get', `/api/v1/tickets/${ticketId}/comments/${crypto.randomUUID()}/revisions`).expect(404);
     const hidden = await customer('get', `/api/v1/tickets/${ticketId}/comments/${internalNote.id}/revisions`).expect(404);

@@ -28,6 +28,7 @@ export interface TicketView {
   /** Fractional days left until the due date, negative once passed; null when resolved or without SLA. */
   daysUntilBreach: number | null;
   createdAt: string;
+  /** Last change that every reader can see, in milliseconds. Internal notes never change it. */
   updatedAt: string;
 }
 

@@ -4,6 +4,7 @@ import { ErrorCode, MasalaException, TenantDatabase } from '#kernel';
 import { TicketComment } from '../../domain/comment.entity.js';
 import { toCommentView, type CommentView } from '../../domain/comment.view.js';
 import { assertPermission, findVisibleTicket } from '../../domain/ticket-access.js';
+import { keepUpdateTime, updateTimeAfter } from '../../domain/ticket-activity.js';
 import { Ticket } from '../../domain/ticket.entity.js';
 import { TicketCommentedEvent } from '../../events/comment.events.js';
 import { TicketSearchIndex } from '../../infrastructure/search/ticket-search-index.js';
@@ -11,8 +12,9 @@ import { AddCommentCommand } from './add-comment.command.js';
 
 /**
  * Adds a public reply or an internal note. The ticket's comment counters change, but not its
- * version or update time, so a customer cannot tell from the ticket that an internal note
- * was added, and editors of the ticket do not get 412 because someone replied.
+ * version, so editors of the ticket do not get 412 because someone replied. A public reply
+ * moves the ticket's update time forward. An internal note leaves it as it is, so a customer
+ * cannot tell from the ticket, or from its place in `sort=updated`, that a note was added.
  */
 @CommandHandler(AddCommentCommand)
 export class AddCommentHandler implements ICommandHandler<AddCommentCommand> {
@@ -47,14 +49,13 @@ export class AddCommentHandler implements ICommandHandler<AddCommentCommand> {
         updatedAt: createdAt,
       });
       await manager.insert(TicketComment, comment as QueryDeepPartialEntity<TicketComment>);
-      // Setting updated_at to itself keeps TypeORM from stamping the update time of the ticket.
       await manager
         .createQueryBuilder()
         .update(Ticket)
         .set({
           commentCount: () => 'comment_count + 1',
           ...(internal ? {} : { publicCommentCount: () => 'public_comment_count + 1' }),
-          updatedAt: () => 'updated_at',
+          updatedAt: internal ? keepUpdateTime : updateTimeAfter(ticket.updatedAt, createdAt),
         })
         .where('tenant_id = :tenantId AND id = :id', { tenantId, id: ticket.id })
         .execute();

@@ -5,13 +5,19 @@ import { CommentRevision } from '../../domain/comment-revision.entity.js';
 import { TicketComment } from '../../domain/comment.entity.js';
 import { toCommentView, type CommentView } from '../../domain/comment.view.js';
 import { findVisibleTicket } from '../../domain/ticket-access.js';
+import { updateTimeAfter } from '../../domain/ticket-activity.js';
+import { Ticket } from '../../domain/ticket.entity.js';
 import { TicketsException } from '../../domain/tickets.exception.js';
 import { assertVersion } from '../../domain/version-check.js';
 import { CommentEditedEvent } from '../../events/comment.events.js';
 import { TicketSearchIndex } from '../../infrastructure/search/ticket-search-index.js';
 import { EditCommentCommand } from './edit-comment.command.js';
 
-/** Edits a comment. Only its author may; the old text goes to `comment_revisions` first. */
+/**
+ * Edits a comment. Only its author may, and the old text goes to `comment_revisions` first.
+ * Editing a public reply moves the ticket's update time forward, and editing an internal note
+ * does not.
+ */
 @CommandHandler(EditCommentCommand)
 export class EditCommentHandler implements ICommandHandler<EditCommentCommand> {
   constructor(
@@ -53,6 +59,12 @@ export class EditCommentHandler implements ICommandHandler<EditCommentCommand> {
       );
       if (!comment.internal) {
         await this.search.indexSource(manager, { tenantId, ticketId: ticket.id, sourceId: comment.id, texts: [body] });
+        await manager
+          .createQueryBuilder()
+          .update(Ticket)
+          .set({ updatedAt: updateTimeAfter(ticket.updatedAt, now) })
+          .where('tenant_id = :tenantId AND id = :id', { tenantId, id: ticket.id })
+          .execute();
       }
       await unitOfWork.emit(new CommentEditedEvent(ticket, comment, actor, previousBody));
       return toCommentView(comment);
