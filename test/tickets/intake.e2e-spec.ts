@@ -9,6 +9,8 @@ describe('ticket intake for API keys', () => {
   let intakeKey: string;
   let readKey: string;
   let globexKey: string;
+  let adminId: string;
+  let customerId: string;
 
   const intake = (key: string, body: Record<string, unknown>, tenant = 'acme') =>
     t.http.post('/api/v1/tickets/external').set('X-Tenant-ID', tenant).set('X-Api-Key', key).send(body);
@@ -27,8 +29,11 @@ describe('ticket intake for API keys', () => {
     t = await startTestApp();
     const acme = await t.createTenant('acme');
     const globex = await t.createTenant('globex');
-    await t.createUser(acme, 'admin@acme.test', ['Admin']);
+    adminId = await t.createUser(acme, 'admin@acme.test', ['Admin']);
     await t.createUser(acme, 'agent@acme.test', ['Employee']);
+    await t.createUser(acme, 'officer@acme.test', ['ComplianceOfficer']);
+    await t.createUser(acme, 'hybrid@acme.test', ['Customer', 'Employee']);
+    customerId = await t.createUser(acme, 'customer@acme.test', ['Customer']);
     await t.createUser(globex, 'admin@globex.test', ['Admin']);
     admin = clientFor(t, 'acme', await t.login('acme', 'admin@acme.test'));
     agent = clientFor(t, 'acme', await t.login('acme', 'agent@acme.test'));
@@ -59,6 +64,28 @@ describe('ticket intake for API keys', () => {
     const second = await intake(intakeKey, request({ email: 'Repeat@Example.org ' })).expect(201);
     expect(second.body.requester).toEqual({ id: first.body.requester.id, created: false });
     expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it('uses an existing Customer account as requester', async () => {
+    const response = await intake(intakeKey, request({ email: 'Customer@Acme.test' })).expect(201);
+    expect(response.body.requester).toEqual({ id: customerId, created: false });
+    expect(response.body.requesterId).toBe(customerId);
+  });
+
+  it('rejects the address of an account that is not a Customer', async () => {
+    const title = 'Filed in the name of staff';
+    for (const email of ['ADMIN@acme.test', 'agent@acme.test', 'officer@acme.test', 'hybrid@acme.test']) {
+      const response = await intake(intakeKey, request({ title, email })).expect(409);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ field: 'email', rule: 'requester_not_customer' }),
+      ]);
+      expect(response.text).not.toContain(adminId);
+      expect(response.text).not.toMatch(/Admin|Employee|ComplianceOfficer/);
+    }
+    const listed = await admin('get', '/api/v1/tickets?limit=100').expect(200);
+    const titles = (listed.body.data as Array<{ title: string }>).map((ticket) => ticket.title);
+    expect(titles).not.toContain(title);
   });
 
   it('returns the first ticket for a repeated externalRef', async () => {

@@ -7,6 +7,17 @@ export interface EnsureRequesterResult {
   created: boolean;
 }
 
+export interface EnsureRequesterInput {
+  email: string;
+  displayName?: string;
+  /**
+   * When true, an existing account whose roles are not exactly `Customer` is rejected with a 409
+   * problem naming `email` (rule `requester_not_customer`), so a caller cannot file tickets in
+   * the name of an agent or admin.
+   */
+  customersOnly?: boolean;
+}
+
 /**
  * Finds the user of `tenantId` with this e-mail address, or creates a Customer for it. A created
  * account is active but has no password, so it cannot sign in until a password reset sets one.
@@ -16,7 +27,7 @@ export class EnsureRequesterCommand extends Command<EnsureRequesterResult> {
   constructor(
     readonly tenantId: string,
     readonly actor: Actor,
-    readonly input: { email: string; displayName?: string },
+    readonly input: EnsureRequesterInput,
   ) {
     super();
   }

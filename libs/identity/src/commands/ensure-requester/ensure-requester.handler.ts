@@ -1,5 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EnsureRequesterCommand, MasalaException, TenantDatabase, type EnsureRequesterResult } from '#kernel';
+import {
+  EnsureRequesterCommand,
+  ErrorCode,
+  MasalaException,
+  TenantDatabase,
+  type EnsureRequesterResult,
+} from '#kernel';
 import { normaliseEmail, validateEmail } from '../../domain/email.js';
 import { newUserFields } from '../../domain/new-user.js';
 import { User } from '../../domain/user.entity.js';
@@ -9,7 +15,8 @@ import { EmailIndex } from '../../infrastructure/email-index.js';
 /**
  * Finds the tenant's user with the requester's e-mail address through the blind index, or
  * creates an active Customer without a password, who can sign in only after a password reset.
- * An existing account is returned whatever its status or roles, and is never changed here.
+ * An existing account is returned whatever its status, and is never changed here. With
+ * `customersOnly`, an existing account with any role besides Customer is rejected instead.
  */
 @CommandHandler(EnsureRequesterCommand)
 export class EnsureRequesterHandler implements ICommandHandler<EnsureRequesterCommand> {
@@ -34,7 +41,10 @@ export class EnsureRequesterHandler implements ICommandHandler<EnsureRequesterCo
     return this.database.write(tenantId, async (unitOfWork) => {
       const manager = unitOfWork.manager;
       const existing = await manager.findOne(User, { where: { tenantId, emailLookup } });
-      if (existing) return { userId: existing.id, created: false };
+      if (existing) {
+        if (input.customersOnly && !isCustomerOnly(existing.roles)) throw requesterNotCustomer();
+        return { userId: existing.id, created: false };
+      }
 
       const fields = newUserFields({
         tenantId,
@@ -55,4 +65,22 @@ export class EnsureRequesterHandler implements ICommandHandler<EnsureRequesterCo
       return { userId: created.id, created: true };
     });
   }
+}
+
+function isCustomerOnly(roles: readonly string[]): boolean {
+  return roles.length > 0 && roles.every((role) => role === 'Customer');
+}
+
+/** Builds the 409 problem. It names no role or account id, only that the account is not a Customer. */
+function requesterNotCustomer(): MasalaException {
+  return new MasalaException(ErrorCode.Conflict, 'The requester must be a Customer account', {
+    errors: [
+      {
+        field: 'email',
+        rule: 'requester_not_customer',
+        message:
+          'email belongs to an account that is not a Customer. Send the address of a Customer, or file the ticket as that user',
+      },
+    ],
+  });
 }

@@ -5,7 +5,10 @@ import type { TicketView } from '../../domain/ticket.view.js';
 export interface ExternalTicketInput {
   title: string;
   description: string;
-  /** E-mail address of the person the ticket is for; an unknown one gets a Customer account. */
+  /**
+   * E-mail address of the person the ticket is for. An unknown one gets a Customer account, and
+   * one of an account that is not a Customer is rejected.
+   */
   email: string;
   name?: string;
   domainId?: string;

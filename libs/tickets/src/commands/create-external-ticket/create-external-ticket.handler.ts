@@ -10,7 +10,9 @@ import { CreateExternalTicketCommand, type ExternalTicketResult } from './create
 /**
  * Intake: validates the ticket first, so a rejected request creates no account, then finds or
  * creates the requester through the identity context (EnsureRequesterCommand) and creates the
- * ticket for them. A repeated request with the same `externalRef` returns the existing ticket.
+ * ticket for them. Only Customer accounts can be requesters: an address of an agent, admin or
+ * officer is rejected with 409, so an API key cannot file tickets in a staff member's name.
+ * A repeated request with the same `externalRef` returns the existing ticket.
  */
 @CommandHandler(CreateExternalTicketCommand)
 export class CreateExternalTicketHandler implements ICommandHandler<CreateExternalTicketCommand> {
@@ -35,7 +37,11 @@ export class CreateExternalTicketHandler implements ICommandHandler<CreateExtern
     }
 
     const requester = await this.commands.execute(
-      new EnsureRequesterCommand(tenantId, actor, { email: input.email, displayName: input.name }),
+      new EnsureRequesterCommand(tenantId, actor, {
+        email: input.email,
+        displayName: input.name,
+        customersOnly: true,
+      }),
     );
     const ticket = await this.commands.execute(
       new CreateTicketCommand(tenantId, actor, {
