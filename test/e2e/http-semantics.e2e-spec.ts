@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HSTS_MAX_AGE_SECONDS } from '../../apps/api/src/http/security.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { clientFor, type Client } from '../tickets/tickets-support.js';
 
@@ -152,5 +153,33 @@ describe('HTTP semantics', () => {
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     expect(response.body.id).toBe(ticketId);
+  });
+
+  it.each([
+    ['get', '/'],
+    ['get', '/foo'],
+    ['get', '/api'],
+    ['get', '/health'],
+    ['get', '/health/x'],
+    ['get', '/metrics/x'],
+    ['get', '/favicon.ico'],
+    ['get', '//api/v1/tickets/00000000-0000-4000-8000-000000000000'],
+    ['get', '//health/live'],
+    ['post', '/'],
+    ['delete', '/'],
+    ['patch', '/'],
+    ['post', '/health/live'],
+    ['get', '/api/v1/no-such-route'],
+  ] as const)('returns problem+json 404 for unmatched %s %s', async (method, path) => {
+    const response = await t.http[method](path).expect(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ status: 404, title: 'Not Found', type: 'urn:ticket-masala:problem:not_found' });
+    expect(response.body.detail).toBe(`No route for ${method.toUpperCase()} ${path}`);
+    expect(response.body.correlationId).toBe(response.headers['x-correlation-id']);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(response.headers['strict-transport-security']).toBe(`max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains`);
+    expect(response.text).not.toContain('<html');
   });
 });

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import type { MailPort } from '#identity';
 import type { MasalaSettings } from '#kernel';
 import { ApiServerModule } from './api-server.module.js';
+import { RootNotFoundExpressAdapter } from './http/express-adapter.js';
 import { applyHttpSecurity, httpsOptionsFor } from './http/security.js';
 import { OpenApiDocument } from './http/openapi.controller.js';
 import { RequestObserver } from './http/request-observer.js';
@@ -58,6 +59,7 @@ export async function createApp(
 
   const app = await NestFactory.create<NestExpressApplication>(
     ApiServerModule.forRoot(settings, { metrics, lifecycle, mail: options.mail }),
+    new RootNotFoundExpressAdapter(),
     {
       bodyParser: false,
       httpsOptions: httpsOptionsFor(settings),

@@ -10,6 +10,7 @@ import {
   TenantMismatchError,
   type FieldError,
 } from '#kernel';
+import { requestStateOf } from './request-observer.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -104,6 +105,8 @@ export class ProblemFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const { document, headers } = this.toProblem(exception, request);
+    // Requests that match no Nest route never enter the request context.
+    document.correlationId ??= requestStateOf(request, response).correlationId;
     // Denied requests (403, cross-tenant, lookup misses) go to the audit trail before the answer.
     await this.denials?.recordIfDenied(exception, document.status, request);
     if (response.headersSent) return;
