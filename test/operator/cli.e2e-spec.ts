@@ -83,6 +83,20 @@ describe('CLI exit codes', () => {
     expect(error.error).toContain('slug');
   });
 
+  it('prints usage errors as JSON with --json', () => {
+    for (const args of [
+      ['no-such-command', '--json'],
+      ['tenant', 'create', 'acme', '--json'],
+      ['tenant', 'list', '--json', '--bogus'],
+    ]) {
+      const result = runCli(args, env);
+      expect(result.code).toBe(2);
+      const error = JSON.parse(result.stderr) as { error: string; exitCode: number };
+      expect(error).toEqual({ error: expect.any(String), exitCode: 2 });
+      expect(error.error).not.toMatch(/^error:/);
+    }
+  });
+
   it('exits 1 when the operation fails', () => {
     const result = runCli(['user', 'create', 'a@b.test', '--tenant', 'missing', '--role', 'Admin'], env);
     expect(result.code).toBe(1);
@@ -94,6 +108,16 @@ describe('CLI exit codes', () => {
     const listed = runCli(['tenant', 'list', '--json'], env);
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as Array<{ slug: string }>).map((tenant) => tenant.slug)).toEqual(['acme']);
+  });
+
+  it('exits 1 for a record that does not exist, as for an unknown tenant', () => {
+    // Runs after the success test, which created acme.
+    const result = runCli(
+      ['redact-ticket', '0b9d0a5e-3f5c-4c47-9d2e-5b0c2f4b1a10', '--tenant', 'acme', '--json'],
+      env,
+    );
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stderr) as { exitCode: number }).exitCode).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InvalidSettingsError, MasalaException } from '#kernel';
+import { ErrorCode, InvalidSettingsError, MasalaException } from '#kernel';
 import { DomainConfigurationError } from '#tickets';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-context.js';
 import { registerDoctorCommand } from './commands/doctor.commands.js';
@@ -14,11 +14,15 @@ import { registerKeyCommands } from './commands/keys.commands.js';
 import { registerTenantCommands } from './commands/tenant.commands.js';
 import { registerUserCommands } from './commands/user.commands.js';
 
-/** Maps an error to its message and exit code: 1 for a failure, 2 for invalid usage or input. */
+/**
+ * Maps an error to its message and exit code: 1 for a failure (including a record that does not
+ * exist, as for an unknown tenant), 2 for invalid usage or input.
+ */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof MasalaException) {
     const details = (error.details.errors ?? []).map((item) => `  - ${item.field}: ${item.message}`);
-    return { message: [error.message, ...details].join('\n'), exitCode: EXIT_USAGE };
+    const exitCode = error.code === ErrorCode.NotFound ? EXIT_FAILURE : EXIT_USAGE;
+    return { message: [error.message, ...details].join('\n'), exitCode };
   }
   if (error instanceof InvalidSettingsError || error instanceof DomainConfigurationError) {
     return { message: error.message, exitCode: EXIT_USAGE };
@@ -38,13 +42,18 @@ Examples:
   npm run masala -- tenant list --json
   npm run masala -- <command> --help`;
 
-/** Builds the `masala` command tree; each context registers its commands here. */
-export function buildProgram(): Command {
+/**
+ * Builds the `masala` command tree; each context registers its commands here. With `json`,
+ * commander's own usage errors are not printed (runCli prints them as JSON instead); the
+ * setting is made before the commands are added, so that every subcommand inherits it.
+ */
+export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('masala')
     .description('Ticket Masala operator commands')
-    .showHelpAfterError()
     .exitOverride()
     .addHelpText('after', OVERVIEW);
+  if (options.json) program.configureOutput({ writeErr: () => undefined });
+  else program.showHelpAfterError();
   registerTenantCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
@@ -69,11 +78,16 @@ function reportFailure(error: unknown, json: boolean): number {
 export async function runCli(argv: string[]): Promise<never> {
   const json = argv.includes('--json');
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram({ json }).parseAsync(argv);
     process.exit(process.exitCode ?? EXIT_OK);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE);
+      if (error.exitCode === 0) process.exit(EXIT_OK);
+      if (json) {
+        const message = error.message.replace(/^error: /, '');
+        process.stderr.write(`${JSON.stringify({ error: message, exitCode: EXIT_USAGE })}\n`);
+      }
+      process.exit(EXIT_USAGE);
     }
     process.exit(reportFailure(error, json));
   }
