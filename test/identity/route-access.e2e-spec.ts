@@ -77,6 +77,7 @@ describe('route access declarations', () => {
     expect(stray).toEqual([]);
   });
 
+  // One request per route and role, in sequence: minutes on a loaded machine, so a wide limit.
   it('grants each role exactly its permissions', async () => {
     const mismatches: string[] = [];
     for (const route of routes) {
@@ -95,7 +96,7 @@ describe('route access declarations', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 180_000);
 
   it('denies a role-protected route without credentials', async () => {
     const protectedRoutes = routes.filter((route) => route.access !== 'public');
