@@ -45,4 +45,38 @@ describe('JSON body rules', () => {
       .expect(200);
     expect(stored.body.title).toBe('smile \u{1F600}');
   });
+
+  describe('missing required fields', () => {
+    let ticketId: string;
+
+    beforeAll(async () => {
+      const created = await post('{"title":"Parent","description":"d","customFields":{"urgency":"Low"}}').expect(201);
+      ticketId = created.body.id as string;
+    });
+
+    it.each([
+      ['/api/v1/auth/password-reset/request', {}, [['email', 'required']]],
+      ['/api/v1/tickets', { description: 'd' }, [['title', 'required']]],
+      ['/api/v1/tickets', {}, [['title', 'required'], ['description', 'required']]],
+      ['/api/v1/tickets/:id/comments', { internal: false }, [['body', 'required']]],
+    ])('POST %s with %j reports each once', async (path, body, expected) => {
+      const response = await t.http
+        .post(path.replace(':id', ticketId))
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .send(body)
+        .expect(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      const errors = response.body.errors as Array<{ field: string; rule: string; message: string }>;
+      expect(errors.map((error) => [error.field, error.rule])).toEqual(expected);
+      for (const error of errors) expect(error.message).toBe(`${error.field} is required`);
+    });
+
+    it('keeps type rules for a null value', async () => {
+      const response = await post('{"title":null,"description":"d"}').expect(400);
+      const rules = (response.body.errors as Array<{ field: string; rule: string }>).map((error) => error.rule);
+      expect(rules).toContain('isString');
+      expect(rules).not.toContain('required');
+    });
+  });
 });

@@ -9,10 +9,15 @@ export const VALIDATOR_OPTIONS: ValidatorOptions = {
   stopAtFirstError: false,
 };
 
-/** Flattens class-validator errors into one entry per field and rule, with dotted paths. */
+/**
+ * Flattens class-validator errors into one entry per field and rule, with dotted paths. A field
+ * that is absent fails every rule it has (isString, maxLength and so on), so it is reported once,
+ * with the rule `required`.
+ */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
+    if (isMissing(error)) return [{ field, rule: 'required', message: `${field} is required` }];
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
       field,
       rule: rule === 'whitelistValidation' ? 'unknown_property' : rule,
@@ -20,6 +25,16 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
     }));
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });
+}
+
+/**
+ * Returns whether the error is about an absent property. JSON has no undefined, so an undefined
+ * value means the property was not sent. An unknown property is reported as such even when its
+ * value is undefined.
+ */
+function isMissing(error: ValidationError): boolean {
+  const rules = Object.keys(error.constraints ?? {});
+  return error.value === undefined && rules.length > 0 && !rules.includes('whitelistValidation');
 }
 
 /** Validates a plain object against a DTO class outside the pipe, with the same rules and errors. */
