@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 describe('JSON body rules', () => {
   let t: TestApp;
@@ -77,6 +77,111 @@ describe('JSON body rules', () => {
       const rules = (response.body.errors as Array<{ field: string; rule: string }>).map((error) => error.rule);
       expect(rules).toContain('isString');
       expect(rules).not.toContain('required');
+    });
+  });
+
+  describe('body media types', () => {
+    const ticketJson = '{"title":"Typed","description":"d","customFields":{"urgency":"Low"}}';
+    const loginJson = JSON.stringify({ email: 'agent@acme.test', password: TEST_PASSWORD });
+    const expect415 = (response: { body: { errors: unknown }; headers: Record<string, string> }) => {
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers.accept).toBe('application/json, application/*+json');
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ field: 'content-type', rule: 'unsupported_media_type' }),
+      ]);
+    };
+
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])(
+      'rejects a ticket sent as %s',
+      async (contentType) => {
+        const response = await t.http
+          .post('/api/v1/tickets')
+          .set('X-Tenant-ID', 'acme')
+          .set('Authorization', `Bearer ${token}`)
+          .set('Content-Type', contentType)
+          .send(ticketJson)
+          .expect(415);
+        expect415(response);
+        expect(response.body.errors[0].message).toContain(contentType.split(';')[0]);
+      },
+    );
+
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml'])('rejects a login sent as %s', async (contentType) => {
+      const response = await t.http
+        .post('/api/v1/auth/login')
+        .set('X-Tenant-ID', 'acme')
+        .set('Content-Type', contentType)
+        .send(loginJson)
+        .expect(415);
+      expect415(response);
+    });
+
+    it('rejects a body without Content-Type', async () => {
+      const response = await t.http
+        .post('/api/v1/tickets')
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .serialize((body: unknown) => body as string)
+        .unset('Content-Type')
+        .send(Buffer.from(ticketJson))
+        .expect(415);
+      expect415(response);
+      expect(response.body.errors[0].message).toContain('Content-Type is missing');
+    });
+
+    it('stores nothing for a rejected body', async () => {
+      await t.http
+        .post('/api/v1/tickets')
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'text/plain')
+        .send('{"title":"Never stored","description":"d","customFields":{"urgency":"Low"}}')
+        .expect(415);
+      const found = await t.http
+        .get('/api/v1/tickets?q=Never%20stored')
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(found.body.data).toEqual([]);
+    });
+
+    it('checks credentials before the media type', async () => {
+      await t.http.post('/api/v1/tickets').set('X-Tenant-ID', 'acme').set('Content-Type', 'text/plain').send(ticketJson).expect(401);
+    });
+
+    it('accepts a +json media type', async () => {
+      await post(ticketJson).set('Content-Type', 'application/vnd.masala+json').expect(201);
+    });
+
+    it('ignores the type of an empty body', async () => {
+      const emptyBody = await t.http
+        .get('/api/v1/me')
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'text/plain')
+        .set('Content-Length', '0')
+        .expect(200);
+      expect(emptyBody.body.email).toBe('agent@acme.test');
+    });
+
+    it('accepts multipart on the upload route only', async () => {
+      const created = await post(ticketJson).expect(201);
+      const attachments = `/api/v1/tickets/${created.body.id}/attachments`;
+      const uploaded = await t.http
+        .post(attachments)
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .attach('file', Buffer.from('plain text notes'), 'notes.txt')
+        .expect(201);
+      expect(uploaded.body.id).toBeDefined();
+      const json = await t.http
+        .post(attachments)
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ file: 'x' })
+        .expect(415);
+      expect(json.headers.accept).toBe('multipart/form-data');
+      expect(json.body.errors).toEqual([expect.objectContaining({ field: 'content-type', rule: 'unsupported_media_type' })]);
     });
   });
 });

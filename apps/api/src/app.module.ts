@@ -19,6 +19,7 @@ import { CorsMiddleware } from './http/cors.middleware.js';
 import { RateLimitModule } from './http/rate-limit.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonBodyMiddleware } from './http/json-body.middleware.js';
+import { MediaTypeModule } from './http/media-type.guard.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { RequestContextMiddleware } from './http/request-context.middleware.js';
 import { MASALA_SCHEMA } from './schema.js';
@@ -44,6 +45,9 @@ export class AppModule implements NestModule {
         ComplianceModule,
         // After IdentityModule, so the rate limit guard runs after the access guard.
         RateLimitModule,
+        // Last, so a body of the wrong media type is rejected after the access and rate limit
+        // guards but before route guards, such as the login's, read the body.
+        MediaTypeModule,
       ],
       controllers: [HealthController],
       providers: [

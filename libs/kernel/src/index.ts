@@ -20,6 +20,7 @@ export * from './http/permissions.js';
 export * from './http/validation.js';
 export * from './http/input-limits.js';
 export * from './http/if-match.js';
+export * from './http/media-types.js';
 export * from './http/uuid-param.js';
 export * from './contracts/get-domain-roles.query.js';
 export * from './contracts/find-user.query.js';

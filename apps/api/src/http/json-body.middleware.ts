@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { MasalaException } from '#kernel';
+import { JSON_MEDIA_TYPES, MasalaException } from '#kernel';
 
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
 /** Deeper bodies are rejected before validation, whose recursion would otherwise overflow the stack. */
@@ -9,7 +9,7 @@ export const MAX_JSON_DEPTH = 32;
 const parseJson = express.json({
   limit: MAX_JSON_BODY_BYTES,
   strict: true,
-  type: ['application/json', 'application/*+json'],
+  type: [...JSON_MEDIA_TYPES],
 });
 
 /** Keys that reach Object.prototype when a body is merged into an object. */

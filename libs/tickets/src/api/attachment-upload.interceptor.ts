@@ -29,10 +29,11 @@ export class AttachmentUploadInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     if (!request.is('multipart/form-data')) {
-      throw new MasalaException(
-        ErrorCode.UnsupportedMediaType,
-        `Upload the file as multipart/form-data in the field "${FILE_FIELD}"`,
-      );
+      const message = `Upload the file as multipart/form-data in the field "${FILE_FIELD}"`;
+      throw new MasalaException(ErrorCode.UnsupportedMediaType, message, {
+        errors: [{ field: 'content-type', rule: 'unsupported_media_type', message }],
+        headers: { Accept: 'multipart/form-data' },
+      });
     }
     await new Promise<void>((resolve, reject) =>
       this.upload(request, http.getResponse<Response>(), (error: unknown) => (error ? reject(this.toProblem(error)) : resolve())),

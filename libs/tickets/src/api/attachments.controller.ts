@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, MasalaException, RequirePermission, type Principal, uuidParam } from '#kernel';
+import { AcceptsBody, CurrentPrincipal, MasalaException, RequirePermission, type Principal, uuidParam } from '#kernel';
 import { UploadAttachmentCommand } from '../commands/upload-attachment/upload-attachment.command.js';
 import type { AttachmentView } from '../domain/attachment.view.js';
 import { TicketsException } from '../domain/tickets.exception.js';
@@ -37,6 +37,7 @@ export class AttachmentsController {
 
   @Post()
   @RequirePermission('attachments.create')
+  @AcceptsBody('multipart/form-data')
   @UseInterceptors(AttachmentUploadInterceptor)
   async upload(
     @CurrentPrincipal() principal: Principal,
