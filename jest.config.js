@@ -14,5 +14,7 @@ export default {
     ...Object.fromEntries(libs.map((lib) => [`^#${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testTimeout: 30000,
+  // A limit for hung tests, not a speed check: starting an app with its migrations can take tens
+  // of seconds when the two cores of a CI machine are busy.
+  testTimeout: 90000,
 };
