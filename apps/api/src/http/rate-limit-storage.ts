@@ -12,7 +12,10 @@ export interface RateLimitRecord {
   timeToBlockExpire: number;
 }
 
-/** Counter storage with the @nestjs/throttler 6 ThrottlerStorage contract. */
+/**
+ * Counter storage with the @nestjs/throttler 6 ThrottlerStorage contract, plus `decrement`,
+ * which that contract lacks.
+ */
 export interface RateLimitStorage extends ThrottlerStorage {
   increment(
     key: string,
@@ -21,6 +24,12 @@ export interface RateLimitStorage extends ThrottlerStorage {
     blockDuration: number,
     name: string,
   ): Promise<RateLimitRecord>;
+
+  /**
+   * Takes back one hit of a current window. Does nothing when the window has expired or has
+   * no hits, so it never creates a window or drives a count below zero.
+   */
+  decrement(key: string, name: string): Promise<void>;
 }
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
@@ -68,6 +77,11 @@ export class MemoryRateLimitStorage implements RateLimitStorage, OnApplicationSh
       isBlocked,
       timeToBlockExpire: isBlocked ? secondsLeft : 0,
     };
+  }
+
+  async decrement(key: string, name: string): Promise<void> {
+    const window = this.windows.get(`${name}:${key}`);
+    if (window !== undefined && window.expiresAt > Date.now() && window.hits > 0) window.hits -= 1;
   }
 
   onApplicationShutdown(): void {

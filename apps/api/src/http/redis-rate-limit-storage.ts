@@ -24,6 +24,16 @@ end
 return {hits, ttl, blocked}
 `;
 
+/**
+ * Takes one hit back from a window that still exists. DECR keeps the key's expiry, and a
+ * missing key stays missing, so the script never creates a window without an expiry.
+ */
+const DECREMENT_SCRIPT = `
+local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+if hits > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 const KEY_PREFIX = 'masala:rate:';
 /** Minimum time between two logged Redis failures, so an outage does not flood the log. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
@@ -57,7 +67,7 @@ export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShu
     blockDuration: number,
     throttlerName: string,
   ): Promise<RateLimitRecord> {
-    const hitsKey = `${KEY_PREFIX}${throttlerName}:${key}`;
+    const hitsKey = hitsKeyOf(throttlerName, key);
     try {
       const [hits, windowLeft, blockLeft] = (await this.redis.eval(
         INCREMENT_SCRIPT,
@@ -89,6 +99,14 @@ export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShu
     }
   }
 
+  async decrement(key: string, throttlerName: string): Promise<void> {
+    try {
+      await this.redis.eval(DECREMENT_SCRIPT, 1, hitsKeyOf(throttlerName, key));
+    } catch (error) {
+      this.logFailure(error);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.redis.status === 'ready') await this.redis.quit();
     else this.redis.disconnect();
@@ -105,4 +123,8 @@ export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShu
       failures: this.failures,
     });
   }
+}
+
+function hitsKeyOf(throttlerName: string, key: string): string {
+  return `${KEY_PREFIX}${throttlerName}:${key}`;
 }
