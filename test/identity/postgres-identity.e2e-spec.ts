@@ -86,6 +86,27 @@ describePostgres('identity on PostgreSQL', () => {
     await t.http.get('/api/v1/tickets').set('X-Tenant-ID', 'globex').set('X-Api-Key', key).expect(401);
   });
 
+  it('bounds an API key chain by its creator', async () => {
+    const withKey = (method: 'get' | 'post', path: string, key: string) =>
+      t.http[method](`/api/v1${path}`).set('X-Tenant-ID', 'acme').set('X-Api-Key', key);
+    await api('post', '/users').send({ email: 'keymaker@acme.test', roles: ['Admin'], password: TEST_PASSWORD }).expect(201);
+    const keymaker = await t.login('acme', 'keymaker@acme.test');
+    const keymakerId = ((await api('get', '/me', keymaker).expect(200)).body as { id: string }).id;
+    const parent = await api('post', '/api-keys', keymaker).send({ name: 'parent', permissions: ['api_keys.manage', 'users.manage'] }).expect(201);
+    const child = await withKey('post', '/api-keys', parent.body.key as string).send({ name: 'child', permissions: ['users.manage'] }).expect(201);
+    expect(child.body).toMatchObject({ creatorUserId: keymakerId, parentKeyId: parent.body.id as string });
+    const childKey = child.body.key as string;
+    await withKey('get', '/users', childKey).expect(200);
+
+    await api('patch', `/users/${keymakerId}`).send({ roles: ['Employee'] }).expect(200);
+    await withKey('get', '/users', childKey).expect(403);
+    await api('patch', `/users/${keymakerId}`).send({ roles: ['Admin'] }).expect(200);
+    await withKey('get', '/users', childKey).expect(200);
+
+    await t.http.delete(`/api/v1/api-keys/${parent.body.id as string}`).set('X-Tenant-ID', 'acme').set('Authorization', `Bearer ${adminToken}`).expect(204);
+    await withKey('get', '/users', childKey).expect(401);
+  });
+
   it('pages through users', async () => {
     for (let index = 0; index < 3; index += 1) await t.createUser(acme, `page-${index}@acme.test`, ['Customer']);
     const first = await api('get', '/users?limit=2').expect(200);

@@ -7,6 +7,7 @@ import { CreateUsers1764806400100 } from './infrastructure/migrations/1764806400
 import { CreateRefreshTokens1764806400110 } from './infrastructure/migrations/1764806400110-create-refresh-tokens.js';
 import { AddAccountLifecycle1764806400120 } from './infrastructure/migrations/1764806400120-add-account-lifecycle.js';
 import { CreateApiKeys1764806400130 } from './infrastructure/migrations/1764806400130-create-api-keys.js';
+import { AddApiKeyCreators1764806400140 } from './infrastructure/migrations/1764806400140-add-api-key-creators.js';
 
 export { IdentityModule, type IdentityModuleOptions } from './identity.module.js';
 export { AccessGuard, type CredentialAuthenticator } from './api/access.guard.js';
@@ -34,4 +35,5 @@ export const IDENTITY_MIGRATIONS = [
   CreateRefreshTokens1764806400110,
   AddAccountLifecycle1764806400120,
   CreateApiKeys1764806400130,
+  AddApiKeyCreators1764806400140,
 ];

@@ -27,8 +27,21 @@ export class ApiKey {
   @Column({ type: 'simple-json' })
   permissions: string[];
 
+  /** Id of the direct creator: a user, or the API key that created this one. */
   @Column({ type: 'varchar', length: 64 })
   createdBy: string;
+
+  /**
+   * The person whose rights bound the key: its creator, or for a key created with another key,
+   * the user at the root of that chain. Null when no such user could be found (a key that
+   * existed before this column and whose creator was gone), which makes the key unusable.
+   */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  creatorUserId: string | null;
+
+  /** The API key that created this one, or null when a user did. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  parentKeyId: string | null;
 
   @TimestampColumn()
   createdAt: Date;

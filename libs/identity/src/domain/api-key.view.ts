@@ -7,6 +7,8 @@ export interface ApiKeyView {
   prefix: string;
   permissions: string[];
   createdBy: string;
+  creatorUserId: string | null;
+  parentKeyId: string | null;
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
@@ -19,6 +21,8 @@ export function toApiKeyView(key: ApiKey): ApiKeyView {
     prefix: key.prefix,
     permissions: key.permissions,
     createdBy: key.createdBy,
+    creatorUserId: key.creatorUserId,
+    parentKeyId: key.parentKeyId,
     createdAt: key.createdAt.toISOString(),
     expiresAt: key.expiresAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,

@@ -30,6 +30,19 @@ export class IdentityException extends MasalaException {
     return new IdentityException(ErrorCode.NotFound, 'API key not found');
   }
 
+  /** A key creation that would put more than `maxLength` keys above the new key. */
+  static keyChainTooLong(maxLength: number): IdentityException {
+    return new IdentityException(
+      ErrorCode.Forbidden,
+      `A new API key may have at most ${maxLength} keys above it in its creation chain; create it as a signed-in user`,
+      {
+        errors: [
+          { field: 'X-Api-Key', rule: 'key_chain_length', message: `X-Api-Key already has ${maxLength - 1} keys above it, so it cannot create keys` },
+        ],
+      },
+    );
+  }
+
   static conflict(message: string): IdentityException {
     return new IdentityException(ErrorCode.Conflict, message);
   }

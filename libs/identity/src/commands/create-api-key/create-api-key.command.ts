@@ -8,8 +8,8 @@ export interface CreatedApiKey extends ApiKeyView {
 }
 
 /**
- * Creates an API key of the tenant with a subset of `grantable` (the creator's permissions) plus,
- * optionally, machine-only permissions such as `intake`.
+ * Creates an API key of the tenant with a subset of `grantable` (the creator's permissions, or a
+ * creating key's effective ones) plus, optionally, machine-only permissions such as `intake`.
  */
 export class CreateApiKeyCommand extends Command<CreatedApiKey> {
   constructor(
