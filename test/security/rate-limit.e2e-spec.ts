@@ -131,6 +131,74 @@ describe('rate limits', () => {
   });
 });
 
+describe('limits per user', () => {
+  let t: TestApp;
+  const sessions: string[] = [];
+  let otherToken: string;
+
+  const list = (token: string) =>
+    t.http
+      .get('/api/v1/tickets')
+      .set('X-Tenant-ID', 'sessions')
+      .set('Authorization', `Bearer ${token}`);
+  /** Logs in from its own address, so that the logins never reach an address limit. */
+  const loginFrom = async (email: string, forwardedFor: string): Promise<string> => {
+    const response = await t.http
+      .post('/api/v1/auth/login')
+      .set('X-Tenant-ID', 'sessions')
+      .set('X-Forwarded-For', forwardedFor)
+      .send({ email, password: TEST_PASSWORD })
+      .expect(200);
+    return (response.body as { accessToken: string }).accessToken;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      MASALA_RATE_LIMIT_PER_MINUTE: '1000',
+      MASALA_CLIENT_RATE_LIMIT_PER_MINUTE: String(CLIENT_LIMIT),
+      MASALA_LOGIN_RATE_LIMIT_PER_MINUTE: '100',
+      MASALA_TRUSTED_PROXIES: 'loopback',
+    });
+    // Four client allowances: fewer requests than the first test sends from one user.
+    const tenant = await createTenantWithSettings(t, 'sessions', {
+      rateLimitPerMinute: 4 * CLIENT_LIMIT,
+    });
+    await t.createUser(tenant, 'many@sessions.test', ['Customer']);
+    await t.createUser(tenant, 'other@sessions.test', ['Employee']);
+    for (let index = 0; index < 3; index += 1) {
+      sessions.push(await loginFrom('many@sessions.test', `192.0.2.${index + 1}`));
+    }
+    otherToken = await loginFrom('other@sessions.test', '192.0.2.10');
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('counts all sessions of a user as one client', async () => {
+    const statuses: number[] = [];
+    const scopes: unknown[] = [];
+    for (let index = 0; index < 6 * CLIENT_LIMIT; index += 1) {
+      const response = await list(sessions[index % sessions.length]!);
+      statuses.push(response.status);
+      if (response.status === 429) scopes.push((response.body as { scope?: unknown }).scope);
+    }
+    expect(statuses.slice(0, CLIENT_LIMIT)).toEqual(Array(CLIENT_LIMIT).fill(200));
+    expect(statuses.slice(CLIENT_LIMIT)).toEqual(Array(5 * CLIENT_LIMIT).fill(429));
+    expect(new Set(scopes)).toEqual(new Set(['client']));
+  });
+
+  it('leaves the tenant budget to other users', async () => {
+    // The throttled user sent six times its limit, more than the tenant's limit, so this
+    // passes only if requests rejected by the client limit were not counted for the tenant.
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT; index += 1) {
+      statuses.push((await list(otherToken)).status);
+    }
+    expect(statuses).toEqual(Array(CLIENT_LIMIT).fill(200));
+  });
+});
+
 describe('forwarded addresses without trusted proxies', () => {
   let t: TestApp;
 

@@ -39,9 +39,11 @@ const LOGIN_PATH = /\/auth\/login(\/|$)/;
 
 /**
  * Global guard for the rate limits, all per minute and counted in fixed windows:
+ * - `client`: each user or API key within its tenant (MASALA_CLIENT_RATE_LIMIT_PER_MINUTE),
+ *   however many sessions the user has;
  * - `tenant`: every authenticated request of a tenant, by the tenant's `rateLimitPerMinute`
- *   setting or MASALA_RATE_LIMIT_PER_MINUTE;
- * - `client`: each token session or API key within its tenant (MASALA_CLIENT_RATE_LIMIT_PER_MINUTE);
+ *   setting or MASALA_RATE_LIMIT_PER_MINUTE. A request that the client limit rejects is not
+ *   counted here, so a client over its own limit takes no more of the tenant's budget;
  * - `address`: requests without a verified caller, per client address within the tenant;
  * - `login-address` and `login-account`: logins per address and per account
  *   (MASALA_LOGIN_RATE_LIMIT_PER_MINUTE each).
@@ -50,6 +52,7 @@ const LOGIN_PATH = /\/auth\/login(\/|$)/;
  *
  * It runs after the access guard, because RateLimitModule is imported after IdentityModule and
  * Nest runs global guards in module order, so `request.principal` is the verified caller.
+ * The limits are counted in the order listed, and the first that rejects a request stops it.
  * NOTE: a request that the access guard rejects (401 or 403) is therefore not counted.
  */
 @Injectable()
@@ -88,17 +91,17 @@ export class RateLimitGuard implements CanActivate {
 
     if (principal !== undefined) {
       const tenant = await this.registry.findById(tenantId);
-      const session = principal.sessionFamily === undefined ? '' : `:${principal.sessionFamily}`;
       return [
+        {
+          name: 'client',
+          limit: this.settings.clientRateLimitPerMinute,
+          // The user or API key, never the session: logging in again must not add an allowance.
+          tracker: `${tenantId}:${principal.actor.type}:${principal.actor.id}`,
+        },
         {
           name: 'tenant',
           limit: tenant?.settings.rateLimitPerMinute ?? this.settings.rateLimitPerMinute,
           tracker: tenantId,
-        },
-        {
-          name: 'client',
-          limit: this.settings.clientRateLimitPerMinute,
-          tracker: `${tenantId}:${principal.actor.type}:${principal.actor.id}${session}`,
         },
       ];
     }
