@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 describe('JSON body rules', () => {
@@ -182,6 +183,57 @@ describe('JSON body rules', () => {
         .expect(415);
       expect(json.headers.accept).toBe('multipart/form-data');
       expect(json.body.errors).toEqual([expect.objectContaining({ field: 'content-type', rule: 'unsupported_media_type' })]);
+    });
+  });
+
+  describe('content codings', () => {
+    const ticketJson = '{"title":"Compressed","description":"d","customFields":{"urgency":"Low"}}';
+    const postEncoded = (coding: string, bytes: Buffer) =>
+      t.http
+        .post('/api/v1/tickets')
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', coding)
+        .serialize((body: unknown) => body as string)
+        .send(bytes);
+
+    it.each([
+      ['gzip', gzipSync(ticketJson)],
+      ['deflate', deflateSync(ticketJson)],
+      ['br', brotliCompressSync(ticketJson)],
+    ])('accepts a %s body', async (coding, bytes) => {
+      const created = await postEncoded(coding, bytes).expect(201);
+      expect(created.body.title).toBe('Compressed');
+    });
+
+    it.each([
+      ['gzip', Buffer.from('not gzip at all')],
+      ['gzip', gzipSync(ticketJson).subarray(0, 20)],
+      ['deflate', Buffer.from('not deflate')],
+      ['br', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])],
+    ])('names the coding of a broken %s body', async (coding, bytes) => {
+      const response = await postEncoded(coding, bytes).expect(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'content-encoding', rule: 'decoding' })]);
+      expect(response.body.errors[0].message).toContain(coding);
+    });
+
+    it('rejects an unknown coding with 415', async () => {
+      const response = await postEncoded('compress', Buffer.from(ticketJson)).expect(415);
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ field: 'content-encoding', rule: 'unsupported_encoding' }),
+      ]);
+    });
+
+    it('rejects a non-UTF charset with 415', async () => {
+      const response = await post(ticketJson).set('Content-Type', 'application/json; charset=latin1').expect(415);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'content-type', rule: 'charset' })]);
+    });
+
+    it('names the body when it is too large', async () => {
+      const response = await post(`{"title":"${'a'.repeat(300 * 1024)}","description":"d"}`).expect(413);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'body', rule: 'max_bytes' })]);
     });
   });
 });

@@ -182,4 +182,12 @@ describe('HTTP semantics', () => {
     expect(response.headers['strict-transport-security']).toBe(`max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains`);
     expect(response.text).not.toContain('<html');
   });
+
+  it.each(['%C0%AF', '%uD800', '%FF', '%E2%82'])('names the path for a malformed escape %s', async (escape) => {
+    const admin = clientFor(t, 'acme', adminToken);
+    const response = await admin('get', `/api/v1/users/${escape}`).expect(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'path', rule: 'uri_encoding' })]);
+    expect(response.body.correlationId).toBe(response.headers['x-correlation-id']);
+  });
 });

@@ -54,11 +54,30 @@ export function findBodyProblem(value: unknown, maxDepth: number): BodyProblem |
   return undefined;
 }
 
+/**
+ * Returns whether a body-parser error comes from decompressing the body. body-parser 2 passes
+ * zlib's error on with status 400 and no `type`, while its own errors (size, abort, charset)
+ * carry one.
+ */
+function isDecodingError(error: unknown, request: Request): boolean {
+  const coding = request.headers['content-encoding']?.trim().toLowerCase() ?? 'identity';
+  const failure = error as { status?: number; type?: string };
+  return coding !== 'identity' && failure.status === 400 && failure.type === undefined;
+}
+
 /** JSON body parsing inside Nest's middleware chain, so parse errors reach the problem filter. */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     parseJson(request, response, (error?: unknown) => {
+      if (error && isDecodingError(error, request)) {
+        const coding = request.headers['content-encoding']!.trim().slice(0, 32);
+        return next(
+          MasalaException.validation([
+            { field: 'content-encoding', rule: 'decoding', message: `the body could not be decoded as ${coding}` },
+          ]),
+        );
+      }
       if (error) return next(error);
       const problem = findBodyProblem(request.body, MAX_JSON_DEPTH);
       if (problem) return next(MasalaException.validation([{ field: 'body', ...problem }]));

@@ -145,6 +145,13 @@ export class ProblemFilter implements ExceptionFilter {
 
   private fromHttpException(exception: HttpException, request: Request): ProblemDocument {
     const status = exception.getStatus();
+    // Express raises URIError for a path parameter whose percent-encoding is not UTF-8 (%C0%AF).
+    if (exception.cause instanceof URIError) {
+      const message = 'every % in the path must begin a %XX escape, and the escapes must decode as UTF-8';
+      return problem(400, ErrorCode.ValidationFailed, 'The request path contains an invalid percent-encoding', [
+        { field: 'path', rule: 'uri_encoding', message },
+      ]);
+    }
     const parserError = this.fromBodyParser(exception.cause);
     if (parserError) return parserError;
     if (status === 400 && /JSON/.test(exception.message)) return this.fromBodyParser({ type: 'entity.parse.failed' })!;
@@ -165,13 +172,26 @@ export class ProblemFilter implements ExceptionFilter {
       ]);
     }
     if (error?.type === 'entity.too.large') {
-      return problem(413, ErrorCode.PayloadTooLarge, `The body exceeds the limit of ${error.limit} bytes`);
+      const message = `the body must not exceed ${error.limit} bytes`;
+      return problem(413, ErrorCode.PayloadTooLarge, `The body exceeds the limit of ${error.limit} bytes`, [
+        { field: 'body', rule: 'max_bytes', message },
+      ]);
     }
-    if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') {
-      return problem(415, ErrorCode.UnsupportedMediaType, 'The body must be UTF-8 encoded JSON');
+    if (error?.type === 'charset.unsupported') {
+      return problem(415, ErrorCode.UnsupportedMediaType, 'The body must be UTF-8 encoded JSON', [
+        { field: 'content-type', rule: 'charset', message: 'the charset parameter must name a UTF encoding, such as utf-8' },
+      ]);
+    }
+    if (error?.type === 'encoding.unsupported') {
+      const message = 'send the body uncompressed, or compressed with gzip, deflate or br';
+      return problem(415, ErrorCode.UnsupportedMediaType, `The body's content coding is not supported`, [
+        { field: 'content-encoding', rule: 'unsupported_encoding', message },
+      ]);
     }
     if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
-      return problem(error.status, `http_${error.status}`, 'The request could not be read');
+      return problem(error.status, `http_${error.status}`, 'The request could not be read', [
+        { field: 'body', rule: 'readable', message: 'the body could not be read in full' },
+      ]);
     }
     return undefined;
   }
