@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { RedisRateLimitStorage } from '../../apps/api/src/http/redis-rate-limit-storage.js';
 import { PROJECT_ROOT, startTestApp, type TestApp } from '../support/test-app.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -37,6 +38,7 @@ describe('rate limits shared through Redis', () => {
   let first: TestApp;
   let second: TestApp;
   let token: string;
+  let steadyToken: string;
 
   beforeAll(async () => {
     await ensureRedis();
@@ -46,12 +48,15 @@ describe('rate limits shared through Redis', () => {
       MASALA_DATA_DIR: dataDir,
       MASALA_JWT_SECRET: 'a-shared-signing-secret-for-both-test-instances',
       MASALA_CLIENT_RATE_LIMIT_PER_MINUTE: String(CLIENT_LIMIT),
+      MASALA_TRUSTED_PROXIES: 'loopback',
     };
     first = await startTestApp(env);
     const tenant = await first.createTenant('shared-limit');
     await first.createUser(tenant, 'agent@shared-limit.test', ['Employee']);
+    await first.createUser(tenant, 'steady@shared-limit.test', ['Employee']);
     second = await startTestApp(env);
     token = await first.login('shared-limit', 'agent@shared-limit.test');
+    steadyToken = await first.login('shared-limit', 'steady@shared-limit.test');
   });
 
   afterAll(async () => {
@@ -81,5 +86,69 @@ describe('rate limits shared through Redis', () => {
       .expect(429);
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
+
+  it('counts failed authentication on both instances', async () => {
+    const address = '198.51.100.30';
+    // Verified requests from the address come first: they must leave its allowance whole.
+    for (let index = 0; index < CLIENT_LIMIT; index += 1) {
+      const instance = index % 2 === 0 ? first : second;
+      const response = await instance.http
+        .get('/api/v1/tickets')
+        .set('X-Tenant-ID', 'shared-limit')
+        .set('X-Forwarded-For', address)
+        .set('Authorization', `Bearer ${steadyToken}`);
+      expect(response.status).toBe(200);
+    }
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 1; index += 1) {
+      const instance = index % 2 === 0 ? first : second;
+      const response = await instance.http
+        .get('/api/v1/tickets')
+        .set('X-Tenant-ID', 'shared-limit')
+        .set('X-Forwarded-For', address)
+        .set('X-Api-Key', `mak_${'B'.repeat(43)}`);
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array(CLIENT_LIMIT).fill(401), 429]);
+  });
+});
+
+describe('RedisRateLimitStorage decrement', () => {
+  let storage: RedisRateLimitStorage;
+  let inspector: Redis;
+  const key = `decrement-${crypto.randomUUID()}`;
+  const redisKey = `masala:rate:address:${key}`;
+
+  beforeAll(async () => {
+    await ensureRedis();
+    storage = new RedisRateLimitStorage(REDIS_URL);
+    inspector = new Redis(REDIS_URL);
+  });
+
+  afterAll(async () => {
+    await inspector.del(redisKey);
+    await inspector.quit();
+    await storage.onApplicationShutdown();
+  });
+
+  it('creates no key when none exists', async () => {
+    await storage.decrement(key, 'address');
+    expect(await inspector.exists(redisKey)).toBe(0);
+  });
+
+  it('takes one hit back and keeps the expiry', async () => {
+    await storage.increment(key, 60_000, 5, 0, 'address');
+    await storage.increment(key, 60_000, 5, 0, 'address');
+    await storage.decrement(key, 'address');
+    expect(await inspector.get(redisKey)).toBe('1');
+    expect(await inspector.pttl(redisKey)).toBeGreaterThan(0);
+  });
+
+  it('never goes below zero', async () => {
+    await storage.decrement(key, 'address');
+    await storage.decrement(key, 'address');
+    expect(await inspector.get(redisKey)).toBe('0');
+    expect(await inspector.pttl(redisKey)).toBeGreaterThan(0);
   });
 });

@@ -131,16 +131,34 @@ describe('rate limits', () => {
   });
 });
 
-describe('limits per user', () => {
+describe('limits per user and per address', () => {
   let t: TestApp;
   const sessions: string[] = [];
   let otherToken: string;
+  let neighbourToken: string;
+  let steadyToken: string;
+  const GUESSED_KEY = `mak_${'A'.repeat(43)}`;
 
-  const list = (token: string) =>
-    t.http
+  const list = (token: string, forwardedFor?: string) => {
+    const request = t.http
       .get('/api/v1/tickets')
       .set('X-Tenant-ID', 'sessions')
       .set('Authorization', `Bearer ${token}`);
+    if (forwardedFor !== undefined) request.set('X-Forwarded-For', forwardedFor);
+    return request;
+  };
+  const withGuessedKey = (forwardedFor: string) =>
+    t.http
+      .get('/api/v1/tickets')
+      .set('X-Tenant-ID', 'sessions')
+      .set('X-Forwarded-For', forwardedFor)
+      .set('X-Api-Key', GUESSED_KEY);
+  const withInvalidBearer = (forwardedFor: string) =>
+    t.http
+      .get('/api/v1/tickets')
+      .set('X-Tenant-ID', 'sessions')
+      .set('X-Forwarded-For', forwardedFor)
+      .set('Authorization', 'Bearer not-a-valid-token');
   /** Logs in from its own address, so that the logins never reach an address limit. */
   const loginFrom = async (email: string, forwardedFor: string): Promise<string> => {
     const response = await t.http
@@ -165,10 +183,14 @@ describe('limits per user', () => {
     });
     await t.createUser(tenant, 'many@sessions.test', ['Customer']);
     await t.createUser(tenant, 'other@sessions.test', ['Employee']);
+    await t.createUser(tenant, 'neighbour@sessions.test', ['Employee']);
+    await t.createUser(tenant, 'steady@sessions.test', ['Employee']);
     for (let index = 0; index < 3; index += 1) {
       sessions.push(await loginFrom('many@sessions.test', `192.0.2.${index + 1}`));
     }
     otherToken = await loginFrom('other@sessions.test', '192.0.2.10');
+    neighbourToken = await loginFrom('neighbour@sessions.test', '192.0.2.11');
+    steadyToken = await loginFrom('steady@sessions.test', '192.0.2.12');
   });
 
   afterAll(async () => {
@@ -196,6 +218,86 @@ describe('limits per user', () => {
       statuses.push((await list(otherToken)).status);
     }
     expect(statuses).toEqual(Array(CLIENT_LIMIT).fill(200));
+  });
+
+  it('limits guessed API keys per address', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 2; index += 1) {
+      statuses.push((await withGuessedKey('198.51.100.20')).status);
+    }
+    expect(statuses).toEqual([...Array(CLIENT_LIMIT).fill(401), 429, 429]);
+
+    const response = await withGuessedKey('198.51.100.20').expect(429);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect((response.body as { scope?: unknown }).scope).toBe('address');
+  });
+
+  it('limits invalid bearer tokens per address', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 2; index += 1) {
+      statuses.push((await withInvalidBearer('198.51.100.21')).status);
+    }
+    expect(statuses).toEqual([...Array(CLIENT_LIMIT).fill(401), 429, 429]);
+  });
+
+  it('checks no credential from an address over its limit', async () => {
+    // Rejected before authentication, so that a guess cannot be confirmed while throttled.
+    const response = await list(neighbourToken, '198.51.100.20');
+    expect(response.status).toBe(429);
+    expect((response.body as { scope?: unknown }).scope).toBe('address');
+  });
+
+  it('keeps other addresses unthrottled', async () => {
+    expect((await withGuessedKey('198.51.100.22')).status).toBe(401);
+    expect((await list(neighbourToken, '198.51.100.23')).status).toBe(200);
+  });
+
+  it('does not count verified requests per address', async () => {
+    for (let index = 0; index < CLIENT_LIMIT; index += 1) {
+      expect((await list(steadyToken, '198.51.100.24')).status).toBe(200);
+    }
+    // The address has sent its limit in verified requests and still has its whole allowance.
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 1; index += 1) {
+      statuses.push((await withGuessedKey('198.51.100.24')).status);
+    }
+    expect(statuses).toEqual([...Array(CLIENT_LIMIT).fill(401), 429]);
+  });
+
+  it('counts missing permissions per address', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 1; index += 1) {
+      const response = await t.http
+        .get('/api/v1/audit')
+        .set('X-Tenant-ID', 'sessions')
+        .set('X-Forwarded-For', '198.51.100.26')
+        .set('Authorization', `Bearer ${steadyToken}`);
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array(CLIENT_LIMIT).fill(403), 429]);
+  });
+
+  it('limits public routes per address', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < CLIENT_LIMIT + 1; index += 1) {
+      const response = await t.http
+        .post('/api/v1/auth/refresh')
+        .set('X-Tenant-ID', 'sessions')
+        .set('X-Forwarded-For', '198.51.100.25')
+        .send({ refreshToken: 'not-a-valid-refresh-token' });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, CLIENT_LIMIT)).not.toContain(429);
+    expect(statuses[CLIENT_LIMIT]).toBe(429);
+  });
+
+  it('never limits the health probes of a throttled address', async () => {
+    for (let index = 0; index < CLIENT_LIMIT + 2; index += 1) {
+      await t.http.get('/health/live').set('X-Forwarded-For', '198.51.100.20').expect(200);
+      await t.http.get('/health/ready').set('X-Forwarded-For', '198.51.100.20').expect(200);
+    }
   });
 });
 

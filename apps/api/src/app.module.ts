@@ -16,7 +16,7 @@ import { TenancyModule } from '#tenancy';
 import { TicketsModule } from '#tickets';
 import { EncryptionWiring } from './data-protection/encryption-wiring.js';
 import { CorsMiddleware } from './http/cors.middleware.js';
-import { RateLimitModule } from './http/rate-limit.module.js';
+import { PrincipalRateLimitModule, RateLimitModule } from './http/rate-limit.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonBodyMiddleware } from './http/json-body.middleware.js';
 import { MediaTypeModule } from './http/media-type.guard.js';
@@ -39,12 +39,14 @@ export class AppModule implements NestModule {
       imports: [
         KernelModule.forRoot({ settings, schema: MASALA_SCHEMA, onWriteWait: hooks.onWriteWait }),
         TenancyModule,
+        // Before IdentityModule, so the address rate limit runs before the access guard.
+        RateLimitModule,
         IdentityModule.register({ mail: hooks.mail }),
         AuditModule,
         TicketsModule,
         ComplianceModule,
-        // After IdentityModule, so the rate limit guard runs after the access guard.
-        RateLimitModule,
+        // After IdentityModule, so the client and tenant rate limits read the verified caller.
+        PrincipalRateLimitModule,
         // Last, so a body of the wrong media type is rejected after the access and rate limit
         // guards but before route guards, such as the login's, read the body.
         MediaTypeModule,

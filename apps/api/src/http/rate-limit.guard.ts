@@ -1,59 +1,45 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Response } from 'express';
 import {
-  ErrorCode,
   FieldEncryption,
   MASALA_SETTINGS,
-  MasalaException,
   RequestContext,
   type MasalaSettings,
   type Principal,
 } from '#kernel';
 import { TenantRegistry } from '#tenancy';
 import {
-  RATE_LIMIT_STORAGE,
-  type RateLimitRecord,
-  type RateLimitStorage,
-} from './rate-limit-storage.js';
+  ADDRESS_HIT,
+  UNLIMITED_PATH,
+  WINDOW_MS,
+  removeLimitHeaders,
+  setLimitHeaders,
+  tooManyRequests,
+  type RateLimit,
+  type RateLimitedRequest,
+} from './rate-limit-http.js';
+import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.js';
 
-/** The parts of an Express request that the rate limits read. */
-interface RateLimitedRequest {
-  method: string;
-  path: string;
-  ip?: string;
-  body?: unknown;
-  principal?: Principal;
-}
-
-/** One limit: requests per minute for each tracker (tenant, client, address or account). */
-interface RateLimit {
-  name: string;
-  limit: number;
-  tracker: string;
-}
-
-const WINDOW_MS = 60_000;
-/** Routes that are never limited: probes and metrics scrapes come from the platform. */
-const UNLIMITED_PATH = /^\/(health\/|metrics(\/|$))/;
 const LOGIN_PATH = /\/auth\/login(\/|$)/;
 
 /**
- * Global guard for the rate limits, all per minute and counted in fixed windows:
+ * Global guard for the rate limits that need the verified caller, all per minute and counted
+ * in fixed windows:
  * - `client`: each user or API key within its tenant (MASALA_CLIENT_RATE_LIMIT_PER_MINUTE),
  *   however many sessions the user has;
  * - `tenant`: every authenticated request of a tenant, by the tenant's `rateLimitPerMinute`
  *   setting or MASALA_RATE_LIMIT_PER_MINUTE. A request that the client limit rejects is not
  *   counted here, so a client over its own limit takes no more of the tenant's budget;
- * - `address`: requests without a verified caller, per client address within the tenant;
  * - `login-address` and `login-account`: logins per address and per account
- *   (MASALA_LOGIN_RATE_LIMIT_PER_MINUTE each).
+ *   (MASALA_LOGIN_RATE_LIMIT_PER_MINUTE each), before the password is checked.
  * The client address is `request.ip`, which honours X-Forwarded-For only from
  * MASALA_TRUSTED_PROXIES (Express `trust proxy`, set in createApp).
  *
- * It runs after the access guard, because RateLimitModule is imported after IdentityModule and
- * Nest runs global guards in module order, so `request.principal` is the verified caller.
- * The limits are counted in the order listed, and the first that rejects a request stops it.
- * NOTE: a request that the access guard rejects (401 or 403) is therefore not counted.
+ * It runs after the access guard, because PrincipalRateLimitModule is imported after
+ * IdentityModule and Nest runs global guards in module order, so `request.principal` is the
+ * verified caller. For a verified caller it takes back the hit that AddressRateLimitGuard
+ * counted before authentication. A request that the access guard rejects (401 or 403) never
+ * gets here and stays counted only in the address limit.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -68,58 +54,61 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RateLimitedRequest>();
     if (UNLIMITED_PATH.test(request.path)) return true;
-
     const response = context.switchToHttp().getResponse<Response>();
-    for (const limit of await this.limitsFor(request)) {
-      const record = await this.storage.increment(
-        limit.tracker,
-        WINDOW_MS,
-        limit.limit,
-        0,
-        limit.name,
-      );
-      setLimitHeaders(response, limit, record);
-      if (record.isBlocked) throw tooManyRequests(limit, record);
+
+    const principal = request.principal;
+    if (principal !== undefined) {
+      await this.returnAddressHit(request, response);
+      await this.count(response, this.clientLimit(principal));
+      await this.count(response, await this.tenantLimit(principal));
+      return true;
+    }
+    if (request.method === 'POST' && LOGIN_PATH.test(request.path)) {
+      for (const limit of this.loginLimits(request)) await this.count(response, limit);
     }
     return true;
   }
 
-  private async limitsFor(request: RateLimitedRequest): Promise<RateLimit[]> {
-    const principal = request.principal;
-    const tenantId = principal?.tenantId ?? RequestContext.find()?.tenantId ?? '-';
-    const address = request.ip ?? 'unknown';
+  /** Counts one request in `limit` and throws 429 when that puts it over the limit. */
+  private async count(response: Response, limit: RateLimit): Promise<void> {
+    const record = await this.storage.increment(limit.tracker, WINDOW_MS, limit.limit, 0, limit.name);
+    setLimitHeaders(response, limit, record);
+    if (record.isBlocked) throw tooManyRequests(limit, record);
+  }
 
-    if (principal !== undefined) {
-      const tenant = await this.registry.findById(tenantId);
-      return [
-        {
-          name: 'client',
-          limit: this.settings.clientRateLimitPerMinute,
-          // The user or API key, never the session: logging in again must not add an allowance.
-          tracker: `${tenantId}:${principal.actor.type}:${principal.actor.id}`,
-        },
-        {
-          name: 'tenant',
-          limit: tenant?.settings.rateLimitPerMinute ?? this.settings.rateLimitPerMinute,
-          tracker: tenantId,
-        },
-      ];
-    }
+  private async returnAddressHit(request: RateLimitedRequest, response: Response): Promise<void> {
+    const hit = request[ADDRESS_HIT];
+    if (hit === undefined) return;
+    delete request[ADDRESS_HIT];
+    removeLimitHeaders(response, hit);
+    await this.storage.decrement(hit.tracker, hit.name);
+  }
 
-    if (!(request.method === 'POST' && LOGIN_PATH.test(request.path))) {
-      return [
-        {
-          name: 'address',
-          limit: this.settings.clientRateLimitPerMinute,
-          tracker: `${tenantId}:${address}`,
-        },
-      ];
-    }
+  private clientLimit(principal: Principal): RateLimit {
+    return {
+      name: 'client',
+      limit: this.settings.clientRateLimitPerMinute,
+      // The user or API key, never the session: logging in again must not add an allowance.
+      tracker: `${principal.tenantId}:${principal.actor.type}:${principal.actor.id}`,
+    };
+  }
+
+  private async tenantLimit(principal: Principal): Promise<RateLimit> {
+    const tenant = await this.registry.findById(principal.tenantId);
+    return {
+      name: 'tenant',
+      limit: tenant?.settings.rateLimitPerMinute ?? this.settings.rateLimitPerMinute,
+      tracker: principal.tenantId,
+    };
+  }
+
+  private loginLimits(request: RateLimitedRequest): RateLimit[] {
+    const tenantId = RequestContext.find()?.tenantId ?? '-';
     const limits: RateLimit[] = [
       {
         name: 'login-address',
         limit: this.settings.loginRateLimitPerMinute,
-        tracker: `${tenantId}:${address}`,
+        tracker: `${tenantId}:${request.ip ?? 'unknown'}`,
       },
     ];
     const email = (request.body as { email?: unknown } | undefined)?.email;
@@ -134,25 +123,4 @@ export class RateLimitGuard implements CanActivate {
     }
     return limits;
   }
-}
-
-function setLimitHeaders(response: Response, limit: RateLimit, record: RateLimitRecord): void {
-  response.setHeader(`X-RateLimit-Limit-${limit.name}`, String(limit.limit));
-  response.setHeader(
-    `X-RateLimit-Remaining-${limit.name}`,
-    String(Math.max(0, limit.limit - record.totalHits)),
-  );
-  response.setHeader(`X-RateLimit-Reset-${limit.name}`, String(record.timeToExpire));
-}
-
-function tooManyRequests(limit: RateLimit, record: RateLimitRecord): MasalaException {
-  const seconds = Math.max(1, record.timeToBlockExpire);
-  return new MasalaException(
-    ErrorCode.RateLimited,
-    `Too many requests: the ${limit.name} limit is ${limit.limit} per minute; retry after ${seconds} seconds`,
-    {
-      headers: { 'Retry-After': String(seconds) },
-      extensions: { limit: limit.limit, scope: limit.name },
-    },
-  );
 }

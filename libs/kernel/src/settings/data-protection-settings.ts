@@ -10,7 +10,10 @@ export interface DataProtectionSettings {
   jurisdiction?: string;
   /** Folder per jurisdiction for the SQLite files of dedicated tenants. */
   jurisdictionFolders: Record<string, string>;
-  /** Requests per minute per client (token, API key or address) within a tenant. */
+  /**
+   * Requests per minute per user or API key within a tenant, and per client address for
+   * requests without valid credentials.
+   */
   clientRateLimitPerMinute: number;
   /** Login attempts per minute per client address, and separately per account. */
   loginRateLimitPerMinute: number;

@@ -1,0 +1,54 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Response } from 'express';
+import { MASALA_SETTINGS, RequestContext, type MasalaSettings } from '#kernel';
+import {
+  ADDRESS_HIT,
+  UNLIMITED_PATH,
+  WINDOW_MS,
+  setLimitHeaders,
+  tooManyRequests,
+  type RateLimit,
+  type RateLimitedRequest,
+} from './rate-limit-http.js';
+import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.js';
+
+/**
+ * Global guard that runs before the access guard and counts every request, except the health
+ * probes and metrics, in the `address` limit: per client address within the tenant named by the
+ * request, MASALA_CLIENT_RATE_LIMIT_PER_MINUTE per minute. Once the address is over the limit,
+ * the request gets 429 before any credential is checked, so a flood of guessed API keys or
+ * bearer tokens cannot go on testing them.
+ *
+ * RateLimitGuard takes the hit back when the access guard verifies the caller. So the count
+ * holds only requests to public routes and requests that the access guard rejects (401, or 403
+ * for a verified caller without the permission).
+ *
+ * NOTE: a verified caller behind the same address, such as one NAT or an unlisted proxy, also
+ * gets 429 while the address is over the limit, because the limit is checked before
+ * authentication.
+ */
+@Injectable()
+export class AddressRateLimitGuard implements CanActivate {
+  constructor(
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
+    @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<RateLimitedRequest>();
+    if (UNLIMITED_PATH.test(request.path)) return true;
+
+    const tenantId = RequestContext.find()?.tenantId ?? '-';
+    const limit: RateLimit = {
+      name: 'address',
+      limit: this.settings.clientRateLimitPerMinute,
+      tracker: `${tenantId}:${request.ip ?? 'unknown'}`,
+    };
+    const record = await this.storage.increment(limit.tracker, WINDOW_MS, limit.limit, 0, limit.name);
+    request[ADDRESS_HIT] = limit;
+    setLimitHeaders(context.switchToHttp().getResponse<Response>(), limit, record);
+    if (record.isBlocked) throw tooManyRequests(limit, record);
+    return true;
+  }
+}
