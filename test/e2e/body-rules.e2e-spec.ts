@@ -14,6 +14,16 @@ describe('JSON body rules', () => {
       .set('Content-Type', 'application/json')
       .send(raw);
 
+  /** Sends bytes unchanged, because superagent would serialise a Buffer as JSON. */
+  const postBytes = (bytes: Buffer) =>
+    t.http
+      .post('/api/v1/tickets')
+      .set('X-Tenant-ID', 'acme')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .serialize((body: unknown) => body as string)
+      .send(bytes);
+
   beforeAll(async () => {
     t = await startTestApp();
     const acme = await t.createTenant('acme');
@@ -118,14 +128,7 @@ describe('JSON body rules', () => {
     });
 
     it('rejects a body without Content-Type', async () => {
-      const response = await t.http
-        .post('/api/v1/tickets')
-        .set('X-Tenant-ID', 'acme')
-        .set('Authorization', `Bearer ${token}`)
-        .serialize((body: unknown) => body as string)
-        .unset('Content-Type')
-        .send(Buffer.from(ticketJson))
-        .expect(415);
+      const response = await postBytes(Buffer.from(ticketJson)).unset('Content-Type').expect(415);
       expect415(response);
       expect(response.body.errors[0].message).toContain('Content-Type is missing');
     });
@@ -188,15 +191,7 @@ describe('JSON body rules', () => {
 
   describe('content codings', () => {
     const ticketJson = '{"title":"Compressed","description":"d","customFields":{"urgency":"Low"}}';
-    const postEncoded = (coding: string, bytes: Buffer) =>
-      t.http
-        .post('/api/v1/tickets')
-        .set('X-Tenant-ID', 'acme')
-        .set('Authorization', `Bearer ${token}`)
-        .set('Content-Type', 'application/json')
-        .set('Content-Encoding', coding)
-        .serialize((body: unknown) => body as string)
-        .send(bytes);
+    const postEncoded = (coding: string, bytes: Buffer) => postBytes(bytes).set('Content-Encoding', coding);
 
     it.each([
       ['gzip', gzipSync(ticketJson)],
@@ -234,6 +229,51 @@ describe('JSON body rules', () => {
     it('names the body when it is too large', async () => {
       const response = await post(`{"title":"${'a'.repeat(300 * 1024)}","description":"d"}`).expect(413);
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'body', rule: 'max_bytes' })]);
+    });
+  });
+
+  describe('raw UTF-8', () => {
+    const withTitleBytes = (marker: string, bytes: number[]) =>
+      Buffer.concat([
+        Buffer.from(`{"title":"${marker} `),
+        Buffer.from(bytes),
+        Buffer.from('","description":"d","customFields":{"urgency":"Low"}}'),
+      ]);
+    const search = async (marker: string) => {
+      const found = await t.http
+        .get(`/api/v1/tickets?q=${marker}`)
+        .set('X-Tenant-ID', 'acme')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      return found.body.data as Array<{ title: string }>;
+    };
+
+    it.each([
+      ['bytes FF FE', 'rawinvalidff', [0xff, 0xfe]],
+      ['an overlong slash', 'rawoverlong', [0xc0, 0xaf]],
+      ['a surrogate encoded as UTF-8', 'rawsurrogate', [0xed, 0xa0, 0x80]],
+      ['a truncated sequence', 'rawtruncated', [0xe2, 0x82]],
+    ])('rejects %s and stores nothing', async (_case, marker, bytes) => {
+      const response = await postBytes(withTitleBytes(marker, bytes)).expect(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'body', rule: 'utf8' })]);
+      expect(await search(marker)).toEqual([]);
+    });
+
+    it('rejects invalid bytes inside a gzip body', async () => {
+      const response = await postBytes(gzipSync(withTitleBytes('rawgzip', [0xff]))).set('Content-Encoding', 'gzip').expect(400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'body', rule: 'utf8' })]);
+    });
+
+    it('stores valid multibyte text as sent', async () => {
+      const created = await postBytes(withTitleBytes('rawvalid', [...Buffer.from('café \u{1F600}')])).expect(201);
+      expect(created.body.title).toBe('rawvalid café \u{1F600}');
+    });
+
+    it('rejects a UTF-16 charset with 415', async () => {
+      const body = Buffer.from('{"title":"utf16","description":"d"}', 'utf16le');
+      const response = await postBytes(body).set('Content-Type', 'application/json; charset=utf-16le').expect(415);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'content-type', rule: 'charset' })]);
     });
   });
 });

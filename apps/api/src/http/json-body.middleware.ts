@@ -6,10 +6,36 @@ export const MAX_JSON_BODY_BYTES = 256 * 1024;
 /** Deeper bodies are rejected before validation, whose recursion would otherwise overflow the stack. */
 export const MAX_JSON_DEPTH = 32;
 
+/** Raised from `verify` for body bytes that are not UTF-8. body-parser passes the same object on. */
+class InvalidUtf8Error extends Error {}
+
+/** Raised from `verify` for a charset other than UTF-8, mapped to 415 by the problem filter. */
+class UnsupportedCharsetError extends Error {
+  readonly type = 'charset.unsupported';
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Checks the raw bytes before body-parser decodes them, because iconv-lite replaces invalid
+ * UTF-8 with U+FFFD and the replaced text would be stored as if the client had sent it. JSON
+ * between systems must be UTF-8 (RFC 8259, section 8.1), so the UTF-16 and UTF-32 charsets
+ * that body-parser would also decode are rejected.
+ */
+function verifyUtf8(_request: unknown, _response: unknown, body: Buffer, charset: string): void {
+  if (charset !== 'utf-8' && charset !== 'utf8') throw new UnsupportedCharsetError(`charset ${charset}`);
+  try {
+    UTF8.decode(body);
+  } catch {
+    throw new InvalidUtf8Error('the body is not valid UTF-8');
+  }
+}
+
 const parseJson = express.json({
   limit: MAX_JSON_BODY_BYTES,
   strict: true,
   type: [...JSON_MEDIA_TYPES],
+  verify: verifyUtf8,
 });
 
 /** Keys that reach Object.prototype when a body is merged into an object. */
@@ -76,6 +102,11 @@ export class JsonBodyMiddleware implements NestMiddleware {
           MasalaException.validation([
             { field: 'content-encoding', rule: 'decoding', message: `the body could not be decoded as ${coding}` },
           ]),
+        );
+      }
+      if (error instanceof InvalidUtf8Error) {
+        return next(
+          MasalaException.validation([{ field: 'body', rule: 'utf8', message: 'the body contains bytes that are not valid UTF-8' }]),
         );
       }
       if (error) return next(error);

@@ -179,7 +179,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error?.type === 'charset.unsupported') {
       return problem(415, ErrorCode.UnsupportedMediaType, 'The body must be UTF-8 encoded JSON', [
-        { field: 'content-type', rule: 'charset', message: 'the charset parameter must name a UTF encoding, such as utf-8' },
+        { field: 'content-type', rule: 'charset', message: 'the charset parameter must be utf-8, or left out' },
       ]);
     }
     if (error?.type === 'encoding.unsupported') {
