@@ -7,6 +7,10 @@ const AGENT = { email: 'lee.agent@acme.example', role: 'Employee', password: 'ag
 const WRONG_PASSWORD = 'wrong-passphrase-9c1a7d3b';
 const UNKNOWN_EMAIL = 'nobody.here@acme.example';
 const SEARCHED_EMAIL = 'searched.person@acme.example';
+const INVITED_EMAIL = 'new.colleague@acme.example';
+const MAIL_LOG_MESSAGE = 'mail (log adapter, not delivered)';
+/** Invitation (`mit_`) and password reset (`mpr_`) tokens: a prefix and 43 base64url characters. */
+const ONE_TIME_TOKEN = /m(it|pr)_[A-Za-z0-9_-]{43}/;
 const DESCRIPTION = 'Patient record 4711 cannot be opened';
 const CORRELATION_ID = 'log-test-correlation-0001';
 
@@ -16,7 +20,7 @@ interface LogLine {
   message: Record<string, unknown> | string;
 }
 
-describe('logs of an end-to-end run', () => {
+describe('logs of an end-to-end run with NODE_ENV unset', () => {
   let server: RunningServer;
   const secrets: string[] = [];
   let lines: LogLine[] = [];
@@ -26,7 +30,8 @@ describe('logs of an end-to-end run', () => {
     ensureBuilt();
     const env = freshEnvironment({ MASALA_LOG_FORMAT: 'auto', MASALA_LOG_LEVEL: 'debug' });
     seedWithCli(env, 'acme', [ADMIN, AGENT]);
-    server = await startBuiltServer(env);
+    // `npm start` without NODE_ENV is the default deployment, so the server runs without it.
+    server = await startBuiltServer({ ...env, NODE_ENV: undefined });
     const base = server.baseUrl;
     const call = (path: string, init: RequestInit & { token?: string } = {}) =>
       fetch(`${base}${path}`, {
@@ -67,6 +72,14 @@ describe('logs of an end-to-end run', () => {
     secrets.push(pair.accessToken, pair.refreshToken);
     const reused = await call('/api/v1/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken: agent.refreshToken }) });
     expect(reused.status).toBe(401);
+    const reset = await call('/api/v1/auth/password-reset/request', { method: 'POST', body: JSON.stringify({ email: AGENT.email }) });
+    expect(reset.status).toBe(202);
+    const invited = await call('/api/v1/users', {
+      method: 'POST',
+      token: admin.accessToken,
+      body: JSON.stringify({ email: INVITED_EMAIL, roles: ['Customer'] }),
+    });
+    expect(invited.status).toBe(201);
     expect((await call('/api/v1/me', { token: admin.accessToken })).status).toBe(200);
     expect((await call('/api/v1/auth/logout', { method: 'POST', token: admin.accessToken })).status).toBe(204);
     expect((await call('/api/v1/me', { token: admin.accessToken })).status).toBe(401);
@@ -114,6 +127,7 @@ describe('logs of an end-to-end run', () => {
       AGENT.email,
       UNKNOWN_EMAIL,
       SEARCHED_EMAIL,
+      INVITED_EMAIL,
       encodeURIComponent(SEARCHED_EMAIL),
       ADMIN.password,
       AGENT.password,
@@ -127,5 +141,18 @@ describe('logs of an end-to-end run', () => {
     }
     expect(raw).not.toMatch(/@acme\.example/);
     expect(raw).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    expect(raw).not.toMatch(ONE_TIME_TOKEN);
+  });
+
+  it('logs mail with token and address redacted', () => {
+    const mails = lines
+      .filter((line) => typeof line.message === 'object' && line.message.message === MAIL_LOG_MESSAGE)
+      .map((line) => line.message as Record<string, unknown>);
+    expect(mails.map((mail) => mail.template).sort()).toEqual(['invitation', 'password_reset']);
+    for (const mail of mails) {
+      expect(mail.to).toBe('[redacted]');
+      expect(String(mail.text)).toContain('token: [redacted]');
+      expect(String(mail.text)).not.toMatch(ONE_TIME_TOKEN);
+    }
   });
 });

@@ -38,8 +38,11 @@ export interface RunningServer {
   exited: Promise<number | null>;
 }
 
-/** Starts the built API as a child process and waits until /health/live answers. */
-export async function startBuiltServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
+/**
+ * Starts the built API as a child process and waits until /health/live responds. A variable set
+ * to undefined in `env` is left out of the child's environment, for example NODE_ENV to test its default.
+ */
+export async function startBuiltServer(env: Record<string, string | undefined>, timeoutMs = 20_000): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: PROJECT_ROOT,

@@ -131,7 +131,9 @@ export function loadSettings(env: Env = process.env, cwd = process.cwd()): Masal
     }
   }
 
-  const environment = oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
+  // Unset means production, so mail tokens and addresses reach the log only when an operator sets
+  // NODE_ENV=development explicitly.
+  const environment = oneOf('NODE_ENV', ['development', 'production', 'test'], 'production');
   const dataDir = path(text('MASALA_DATA_DIR') ?? './data');
 
   const settings: MasalaSettings = {

@@ -27,6 +27,13 @@ describe('LogMailAdapter', () => {
     expect(entry.text).toBe('Your token is [redacted]. It works once.');
   });
 
+  it('redacts the address inside the text', async () => {
+    const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    await new LogMailAdapter(false).send({ ...message, text: 'Sent to person@example.test: mpr_secret-value' });
+    const entry = spy.mock.calls[0]?.[0] as Record<string, unknown>;
+    expect(entry.text).toBe('Sent to [redacted]: [redacted]');
+  });
+
   it('shows the token in development', async () => {
     const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     await new LogMailAdapter(true).send(message);
