@@ -3,9 +3,11 @@ export { findPersonalData, type FindPersonalDataOptions } from './find-personal-
 export { isLuhnValid } from './luhn.js';
 export { PII_KINDS, type PiiKind, type PiiMatch } from './pii-match.js';
 export {
+  compileKnownValues,
   DEFAULT_PLACEHOLDERS,
   ERASED_PLACEHOLDER,
   scrubKnownValues,
+  type KnownValuesMatcher,
   scrubPersonalData,
   type ScrubOptions,
   type ScrubResult,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { scrubKnownValues, scrubPersonalData } from './scrub.js';
+import { compileKnownValues, scrubKnownValues, scrubPersonalData } from './scrub.js';
 
 describe('scrubPersonalData', () => {
   it('replaces each kind with its placeholder', () => {
@@ -117,5 +117,30 @@ describe('scrubKnownValues', () => {
 
   it('writes the placeholder literally', () => {
     expect(scrubKnownValues('Jan', ['Jan'], '$& [gone]')).toBe('$& [gone]');
+  });
+});
+
+describe('compileKnownValues', () => {
+  const values = ['Jan Peeters', 'jan.peeters@example.be'];
+  const matcher = compileKnownValues(values);
+
+  it('tests with the rules of scrubKnownValues', () => {
+    expect(matcher.test('Call JAN\n  peeters today')).toBe(true);
+    expect(matcher.test('Mail jan.peeters@example.be')).toBe(true);
+    expect(matcher.test('Jan Peetersen is someone else')).toBe(false);
+    expect(matcher.test('Januari')).toBe(false);
+  });
+
+  it('tests and scrubs many texts alike', () => {
+    for (const text of ['Jan Peeters', 'no name', 'jan peeters and Jan Peeters']) {
+      expect(matcher.test(text)).toBe(matcher.scrub(text) !== text);
+      expect(matcher.scrub(text)).toBe(scrubKnownValues(text, values));
+    }
+  });
+
+  it('matches nothing without values', () => {
+    const empty = compileKnownValues(['', '  ']);
+    expect(empty.test('anything')).toBe(false);
+    expect(empty.scrub('anything')).toBe('anything');
   });
 });

@@ -59,6 +59,22 @@ export function scrubKnownValues(
   values: readonly string[],
   placeholder: string = ERASED_PLACEHOLDER,
 ): string {
+  return compileKnownValues(values, placeholder).scrub(text);
+}
+
+/** Known values compiled once, for scrubbing or testing many texts. */
+export interface KnownValuesMatcher {
+  /** Replaces each occurrence, as `scrubKnownValues` does. */
+  scrub(text: string): string;
+  /** Tells whether the text contains one of the values, with the same matching rules. */
+  test(text: string): boolean;
+}
+
+/** Compiles `values` with the matching rules of `scrubKnownValues`. */
+export function compileKnownValues(
+  values: readonly string[],
+  placeholder: string = ERASED_PLACEHOLDER,
+): KnownValuesMatcher {
   const unique = new Map<string, string>();
   for (const value of values) {
     const trimmed = value.trim();
@@ -67,13 +83,19 @@ export function scrubKnownValues(
     }
   }
   if (unique.size === 0) {
-    return text;
+    return { scrub: (text) => text, test: () => false };
   }
 
   const alternatives = [...unique.values()]
     .sort((a, b) => b.length - a.length)
     .map(toWholeWordPattern);
-  return text.replace(new RegExp(alternatives.join('|'), 'giu'), () => placeholder);
+  const source = alternatives.join('|');
+  const replacing = new RegExp(source, 'giu');
+  const testing = new RegExp(source, 'iu');
+  return {
+    scrub: (text) => text.replace(replacing, () => placeholder),
+    test: (text) => testing.test(text),
+  };
 }
 
 function toWholeWordPattern(value: string): string {
