@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from '#identity';
+import { TOKEN_CLOCK_SKEW_SECONDS } from '../../libs/identity/src/infrastructure/token-service.js';
 import type { Tenant } from '#tenancy';
 import { TEST_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 import { claimsOf, signJwt, unsignedJwt } from './support/forged-tokens.js';
@@ -88,6 +89,42 @@ describe('access and refresh tokens', () => {
     const { exp: _exp, ...claims } = await realClaims('agent@acme.test');
     const forged = signJwt({ alg: 'HS256', typ: 'JWT' }, claims, key);
     await me(forged).expect(401);
+  });
+
+  it('rejects a far-future expiry', async () => {
+    const claims = await realClaims('agent@acme.test');
+    const now = Math.floor(Date.now() / 1000);
+    const forged = signJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now, exp: now + 10 * 365 * 86400 }, key);
+    const response = await me(forged).expect(401);
+    expect(response.body.detail).toBe('The token lives longer than the access token lifetime allows');
+  });
+
+  it('rejects a token without issue time', async () => {
+    const { iat: _iat, ...claims } = await realClaims('agent@acme.test');
+    const forged = signJwt({ alg: 'HS256', typ: 'JWT' }, claims, key);
+    const response = await me(forged).expect(401);
+    expect(response.body.detail).toBe('The token is malformed');
+  });
+
+  it('rejects an issue time in the future', async () => {
+    const claims = await realClaims('agent@acme.test');
+    const issuedAt = Math.floor(Date.now() / 1000) + 365 * 86400;
+    const forged = signJwt(
+      { alg: 'HS256', typ: 'JWT' },
+      { ...claims, iat: issuedAt, exp: issuedAt + t.settings.accessTokenTtlSeconds },
+      key,
+    );
+    const response = await me(forged).expect(401);
+    expect(response.body.detail).toBe('The token has an issue time in the future');
+  });
+
+  it('allows lifetime within clock skew', async () => {
+    const claims = await realClaims('agent@acme.test');
+    const now = Math.floor(Date.now() / 1000);
+    const longest = t.settings.accessTokenTtlSeconds + TOKEN_CLOCK_SKEW_SECONDS;
+    const withLifetime = (lifetime: number) => signJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now, exp: now + lifetime }, key);
+    await me(withLifetime(longest)).expect(200);
+    await me(withLifetime(longest + 1)).expect(401);
   });
 
   it('rejects a token of another tenant', async () => {

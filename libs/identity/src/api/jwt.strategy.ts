@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { RequestContext, TenantDatabase } from '#kernel';
+import { MASALA_SETTINGS, RequestContext, TenantDatabase, type MasalaSettings } from '#kernel';
 import { IdentityException } from '../domain/identity.exception.js';
 import type { IdentityPrincipal } from '../domain/identity-principal.js';
 import { User } from '../domain/user.entity.js';
@@ -11,6 +11,7 @@ import {
   ENROLMENT_SCOPE,
   TOKEN_ALGORITHM,
   TOKEN_AUDIENCE,
+  TOKEN_CLOCK_SKEW_SECONDS,
   TOKEN_ISSUER,
   TokenService,
   type AccessTokenClaims,
@@ -21,7 +22,9 @@ import {
  * expiry checked by passport-jwt. The token's tenant must be the request's tenant, and its
  * version must match the user's, so logout, password change, disabling and erasure end it.
  * A token with the enrolment scope gets no permissions: the guard lets it reach only the
- * two-factor setup routes.
+ * two-factor setup routes. A token must carry its issue time. One issued in the future or living
+ * longer than the configured access token lifetime is rejected, because this service never signs
+ * such a token.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -29,6 +32,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     tokens: TokenService,
     private readonly database: TenantDatabase,
     private readonly roles: RoleCatalog,
+    @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -49,9 +53,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     // TypeORM drops undefined values from a where clause, so a missing `sub` must never reach it.
     // jsonwebtoken accepts a token without `exp`, but every token this service signs has one.
-    if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number' || typeof claims.exp !== 'number') {
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.ver !== 'number' ||
+      typeof claims.exp !== 'number' ||
+      typeof claims.iat !== 'number'
+    ) {
       throw IdentityException.unauthenticated('The token is malformed');
     }
+    this.rejectExcessLifetime(claims.iat, claims.exp);
     if (claims.typ !== 'access' || !context.tenantId || claims.tid !== context.tenantId) {
       throw IdentityException.unauthenticated('The token is not valid for this tenant');
     }
@@ -72,5 +82,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       sessionFamily: claims.fam,
       ...(enrolmentOnly ? { twoFactorEnrolmentOnly: true } : {}),
     };
+  }
+
+  /** Rejects an issue time in the future and a lifetime longer than this service signs. */
+  private rejectExcessLifetime(issuedAt: number, expiresAt: number): void {
+    const now = Math.floor(Date.now() / 1000);
+    if (issuedAt > now + TOKEN_CLOCK_SKEW_SECONDS) {
+      throw IdentityException.unauthenticated('The token has an issue time in the future');
+    }
+    if (expiresAt - issuedAt > this.settings.accessTokenTtlSeconds + TOKEN_CLOCK_SKEW_SECONDS) {
+      throw IdentityException.unauthenticated('The token lives longer than the access token lifetime allows');
+    }
   }
 }

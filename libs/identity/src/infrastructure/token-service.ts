@@ -14,6 +14,12 @@ export const TOKEN_ALGORITHM = 'HS256';
 /** Scope of an access token that may only enrol a second factor (mandatory two-factor sign-in). */
 export const ENROLMENT_SCOPE = 'two_factor_enrolment';
 
+/**
+ * Allowance, in seconds, for clocks of the instances that sign and check tokens to differ, used
+ * where an access token's issue time and lifetime are checked.
+ */
+export const TOKEN_CLOCK_SKEW_SECONDS = 30;
+
 /** Lifetime of an enrolment-only access token, in seconds, when the normal lifetime is longer. */
 const ENROLMENT_TOKEN_TTL_SECONDS = 600;
 
@@ -26,6 +32,8 @@ export interface AccessTokenClaims {
   scp?: typeof ENROLMENT_SCOPE;
   /** Set by the signer from the configured lifetime. */
   exp?: number;
+  /** Issue time in seconds since the epoch, set by the signer. */
+  iat?: number;
 }
 
 export interface TokenPair {
