@@ -158,6 +158,15 @@ export async function runApiCrud(api, report, baselines) {
     await load('api list page', { url: `${api.url}/api/v1/tickets?limit=25`, headers: headersFor(creator) }),
     baselines.list,
   );
+  // Floors that split the list's cost: the framework alone, then authentication with one read.
+  report.record(
+    await load('api floor: GET /health/live (no auth, no database)', { url: `${api.url}/health/live` }),
+    baselines.list,
+  );
+  report.record(
+    await load('api floor: GET /api/v1/me (auth and one row)', { url: `${api.url}/api/v1/me`, headers: headersFor(creator) }),
+    baselines.list,
+  );
 
   const pool = [];
   await runPool(TRANSITION_POOL, SETUP_CONCURRENCY, async () => {
