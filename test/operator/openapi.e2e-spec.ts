@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { PERMISSIONS } from '#kernel';
+import { nestRoutes } from '../identity/support/route-table.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 interface RouterLayer {
@@ -73,6 +74,56 @@ describe('OpenAPI document', () => {
     const create = document.paths['/api/v1/tickets']!.post!;
     expect((create as { 'x-permission'?: string })['x-permission']).toBe('tickets.create');
     expect(create.description).toContain('`tickets.create`');
+  });
+
+  it('names the permission each route declares', () => {
+    const declared = new Map(
+      nestRoutes(t.app).map((route) => [`${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`, route.access]),
+    );
+    const documented = operations(document);
+    expect(documented.length).toBeGreaterThan(10);
+    for (const { key, operation } of documented) {
+      const permission = (operation as { 'x-permission'?: string })['x-permission'];
+      expect({ key, permission }).toEqual({ key, permission: declared.get(key) });
+    }
+    for (const path of ['/api/v1/tickets/{id}', '/api/v1/work-items/{id}']) {
+      expect((document.paths[path]!.delete as { 'x-permission'?: string })['x-permission']).toBe('tickets.delete');
+    }
+  });
+
+  it('documents the permission the delete enforces', async () => {
+    const acme = await t.createTenant('acme');
+    await t.createUser(acme, 'agent@acme.test', ['Employee']);
+    const token = await t.login('acme', 'agent@acme.test');
+    const created = await t.http
+      .post('/api/v1/tickets')
+      .set('X-Tenant-ID', 'acme')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ title: 'Keep me', description: 'd', customFields: { urgency: 'Low' } })
+      .expect(201);
+    const response = await t.http
+      .delete(`/api/v1/tickets/${created.body.id}`)
+      .set('X-Tenant-ID', 'acme')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(403);
+    const operation = document.paths['/api/v1/tickets/{id}']!.delete! as { 'x-permission'?: string };
+    expect(response.body.requiredPermission).toBe(operation['x-permission']);
+  });
+
+  it('describes the attachment upload as multipart', () => {
+    for (const path of ['/api/v1/tickets/{ticketId}/attachments', '/api/v1/work-items/{ticketId}/attachments']) {
+      const upload = document.paths[path]!.post!;
+      const body = upload.requestBody as { required?: boolean; content: Record<string, { schema: SchemaObject }> };
+      expect(body.required).toBe(true);
+      expect(Object.keys(body.content)).toEqual(['multipart/form-data']);
+      const schema = body.content['multipart/form-data']!.schema;
+      expect(schema.required).toEqual(['file']);
+      expect(schema.properties?.file).toMatchObject({ type: 'string', format: 'binary' });
+      expect(schema.properties?.internal).toMatchObject({ type: 'boolean' });
+      expect(upload.responses['415']).toEqual({ $ref: '#/components/responses/UnsupportedMediaType' });
+    }
+    const create = document.paths['/api/v1/tickets']!.post!.requestBody as { content: Record<string, unknown> };
+    expect(Object.keys(create.content)).toEqual(['application/json']);
   });
 
   it('declares bearer and API key security schemes', () => {

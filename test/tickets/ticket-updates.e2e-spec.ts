@@ -198,13 +198,16 @@ describe('ticket updates, deletion and assignment', () => {
   });
 
   describe('DELETE', () => {
-    it('answers customers 403 or 404', async () => {
+    it('answers customers 403 for any ticket', async () => {
       const own = await create(customer, itTicket('Delete me'));
       const foreign = await create(otherCustomer, itTicket('Not yours'));
       const forbidden = await customer('delete', `/api/v1/tickets/${own.id}`).expect(403);
       expect(forbidden.body.requiredPermission).toBe('tickets.delete');
-      await customer('delete', `/api/v1/tickets/${foreign.id}`).expect(404);
+      const hidden = await customer('delete', `/api/v1/tickets/${foreign.id}`).expect(403);
+      expect(hidden.body.requiredPermission).toBe('tickets.delete');
+      await customer('delete', `/api/v1/tickets/${crypto.randomUUID()}`).expect(403);
       await customer('get', `/api/v1/tickets/${own.id}`).expect(200);
+      await otherCustomer('get', `/api/v1/tickets/${foreign.id}`).expect(200);
     });
 
     it('soft-deletes and audits for Admins', async () => {

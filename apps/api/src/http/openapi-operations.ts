@@ -28,6 +28,7 @@ const PROBLEMS: Record<string, ResponseObject> = {
   NotFound: problemResponse('Unknown tenant, or the resource does not exist in this tenant'),
   Conflict: problemResponse('The change conflicts with the current state, such as a transition the workflow does not allow'),
   PreconditionFailed: problemResponse('If-Match names a version that is no longer current'),
+  UnsupportedMediaType: problemResponse('The body has a Content-Type or Content-Encoding the route does not accept'),
   TooManyRequests: problemResponse('Rate limit reached; retry after the seconds in Retry-After'),
   Unavailable: problemResponse('The server is shutting down or a dependency is unavailable'),
   Unexpected: problemResponse('Unexpected error; quote the correlationId when reporting it'),
@@ -105,7 +106,7 @@ export function completeOperation(input: {
     operation.parameters = [{ $ref: '#/components/parameters/TenantId' }, ...parameters];
   }
 
-  addRequestBody(operation, key);
+  addRequestBody(operation, key, handler?.bodyMediaTypes ?? ['application/json']);
   addSuccessSchema(operation, key);
   for (const [status, response] of Object.entries(EXTRA_RESPONSES[key] ?? {})) {
     operation.responses[status] ??= response;
@@ -120,11 +121,15 @@ function operationIdOf(handler: RouteHandler, scanned: string): string {
   return alias && alias[1] !== '0' ? `${base}_${Number(alias[1]) + 1}` : base;
 }
 
-/** Adds bodies that no @Body parameter declares (such as the login, read by a guard) and examples. */
-function addRequestBody(operation: OperationObject, key: string): void {
+/**
+ * Adds bodies that no @Body parameter declares, such as the login (read by a guard) and the
+ * attachment upload (read by multer), in the media types the route accepts, and examples.
+ */
+function addRequestBody(operation: OperationObject, key: string, mediaTypes: string[]): void {
   const declared = REQUEST_SCHEMAS[key];
   if (declared && !operation.requestBody) {
-    operation.requestBody = { required: true, content: { 'application/json': { schema: declared } } };
+    const content = Object.fromEntries(mediaTypes.map((mediaType) => [mediaType, { schema: declared }]));
+    operation.requestBody = { required: true, content };
   }
   const example = REQUEST_EXAMPLES[key];
   const body = operation.requestBody;
@@ -171,6 +176,7 @@ function addProblemResponses(
   if (route.access !== 'public') add('401', 'Unauthorized');
   if (route.access !== 'public' && route.access !== 'authenticated') add('403', 'Forbidden');
   if (readsIfMatch) add('412', 'PreconditionFailed');
+  if (operation.requestBody !== undefined) add('415', 'UnsupportedMediaType');
   // Every route but the health checks returns 503 while the instance drains for shutdown.
   if (!route.health) add('503', 'Unavailable');
   responses.default ??= refTo('Unexpected');

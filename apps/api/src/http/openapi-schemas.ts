@@ -178,6 +178,19 @@ export const REQUEST_SCHEMAS: Record<string, SchemaObject> = {
       password: { type: 'string', minLength: 1, maxLength: 256, format: 'password' },
     },
   },
+  'post /api/v1/tickets/{ticketId}/attachments': {
+    type: 'object',
+    required: ['file'],
+    additionalProperties: false,
+    properties: {
+      file: { type: 'string', format: 'binary', description: 'The file, of at most MASALA_MAX_ATTACHMENT_BYTES bytes' },
+      internal: {
+        type: 'boolean',
+        default: false,
+        description: 'Marks the file internal, hidden from customers. Needs `comments.internal`.',
+      },
+    },
+  },
 };
 
 /** Request examples of known routes, keyed like SUCCESS_SCHEMAS. */

@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
-import { ROUTE_ACCESS_KEY, type RouteAccess } from '#kernel';
+import { BODY_MEDIA_TYPES_KEY, ROUTE_ACCESS_KEY, type RouteAccess } from '#kernel';
 import { describeDtoFromValidators } from './openapi-validators.js';
 import { completeOperation, SHARED_COMPONENTS } from './openapi-operations.js';
 
@@ -15,6 +15,8 @@ export interface RouteHandler {
   method: string;
   /** Access the route declares with @RequirePermission, @Authenticated or @Public. */
   access?: RouteAccess;
+  /** Media types the route accepts as its body: JSON unless it declares others with @AcceptsBody. */
+  bodyMediaTypes: string[];
 }
 
 type Constructor = abstract new (...args: never[]) => unknown;
@@ -44,6 +46,10 @@ export function collectRouteHandlers(app: INestApplication): Map<string, RouteHa
             handler as () => void,
             controller as unknown as () => void,
           ]),
+          bodyMediaTypes: reflector.getAllAndOverride<string[] | undefined>(BODY_MEDIA_TYPES_KEY, [
+            handler as () => void,
+            controller as unknown as () => void,
+          ]) ?? ['application/json'],
           dtos: parameterTypes.filter((type): type is Constructor => validated.has(type as Constructor)),
         });
       }

@@ -13,7 +13,9 @@ export class IdentityException extends MasalaException {
   }
 
   static forbidden(permission: string): IdentityException {
-    return new IdentityException(ErrorCode.Forbidden, `This action needs the ${permission} permission`);
+    return new IdentityException(ErrorCode.Forbidden, `This action needs the ${permission} permission`, {
+      extensions: { requiredPermission: permission },
+    });
   }
 
   static emailTaken(): IdentityException {

@@ -102,10 +102,10 @@ export class TicketsController {
     return withETag(response, await this.commands.execute(new UpdateTicketCommand(principal, id, body, version)));
   }
 
-  /** Soft delete. Readers without `tickets.delete` get 403 for a ticket they can see. */
+  /** Soft delete. Callers without `tickets.delete` get 403 whether or not the ticket exists. */
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermission('tickets.read')
+  @RequirePermission('tickets.delete')
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ticketIdPipe) id: string,

@@ -8,8 +8,8 @@ import { DomainCatalog } from '../../infrastructure/domain-catalog.js';
 import { DeleteTicketCommand } from './delete-ticket.command.js';
 
 /**
- * Soft-deletes a ticket. The caller must be able to read it first, so a customer gets 404 for a
- * ticket of someone else and 403 for their own, which they may read but not delete.
+ * Soft-deletes a ticket the caller can see. The HTTP route already requires `tickets.delete`, and
+ * the handler checks it again so that the command stays safe for any other caller.
  */
 @CommandHandler(DeleteTicketCommand)
 export class DeleteTicketHandler implements ICommandHandler<DeleteTicketCommand> {
