@@ -155,6 +155,12 @@ describe('data-subject erasure', () => {
         walCheckpoint: 'truncated',
       }),
     );
+    expect(receipt.identifiers).toEqual([
+      { source: 'email', scope: 'tenant' },
+      { source: 'display_name', scope: 'tenant' },
+      { source: 'email_local_part', scope: 'tenant' },
+      { source: 'request', position: 0, scope: 'linked_records' },
+    ]);
     expect(counts.identity).toEqual(
       expect.objectContaining({ 'users.email': 1, 'users.display_name': 1 }),
     );

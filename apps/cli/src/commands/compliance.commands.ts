@@ -135,7 +135,7 @@ export function registerComplianceCommands(program: Command): void {
     .requiredOption('--tenant <slug>', 'tenant the person belongs to')
     .option(
       '--also <value...>',
-      'further values that identify the person in free text, such as a former name',
+      'further values that identify the person in free text, such as a former name (5 or more characters, not a single common word), erased only from records linked to the person',
     )
     .option('--json', 'print the receipt as JSON')
     .addHelpText(
@@ -147,8 +147,9 @@ export function registerComplianceCommands(program: Command): void {
       const receipt = await withApplication(async (app) => {
         const tenant = await findTenantOrFail(app, options.tenant);
         const subjectId = await subjectIdOf(app, tenant, email);
-        // The address given is scrubbed too: after restoring an older backup, the stored one may
-        // be unreadable while free text still contains it.
+        // The address given is scrubbed too, in every record, because the lookup index found the
+        // person by it: after restoring an older backup, the stored one may be unreadable while
+        // free text still contains it.
         const identifiers = [email, ...(options.also ?? [])];
         return app
           .get(CommandBus)

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import {
   PersonalDataRegistry,
   rewriteStrings,
+  someString,
   type DataSubject,
   type ErasureContext,
   type ErasureCounts,
@@ -74,11 +75,12 @@ export class AuditPersonalDataParticipant implements PersonalDataParticipant, On
       unitOfWork,
       unitOfWork.tenantId,
       subject.id,
-      [subject.email, subject.displayName, ...subject.aliases],
+      [...context.tenantWideIdentifiers, ...context.linkedIdentifiers],
       { actor: context.actor, reason: REASON },
     );
     return {
       'audit_log_entries.mentions_rewritten': mentions.rewritten,
+      'audit_log_entries.linked': mentions.linked,
       'audit_log_entries.rewritten': result.entriesRewritten,
       'audit_log_entries.resealed': result.entriesResealed + mentions.resealed,
       'audit_checkpoints.recorded': (result.checkpointId ? 1 : 0) + (mentions.checkpoint ? 1 : 0),
@@ -113,20 +115,35 @@ export class AuditPersonalDataParticipant implements PersonalDataParticipant, On
   }
 
   /**
-   * Replaces the subject's e-mail address and name in the change values of entries that are not
-   * about them, such as a ticket of someone else that names them.
+   * Replaces the subject's identifiers in the change values of entries that are not about them,
+   * such as a ticket of someone else that names them. An entry is linked when its record or the
+   * record's parent is in `context.linked`, or when its values contain a tenant-wide identifier.
+   * Linked entries lose all of the subject's identifiers, and other entries the tenant-wide ones.
    */
-  private eraseMentions(
+  private async eraseMentions(
     unitOfWork: UnitOfWork,
     subject: DataSubject,
     context: ErasureContext,
-  ): Promise<RewriteOutcome> {
-    return this.rewriteEntries(
+  ): Promise<RewriteOutcome & { linked: number }> {
+    const linked = new Set<string>();
+    const isLinked = (entry: SealedEntry) =>
+      context.linked.has(entry.entityType, entry.entityId) ||
+      (entry.parentEntityType !== null &&
+        entry.parentEntityId !== null &&
+        context.linked.has(entry.parentEntityType, entry.parentEntityId)) ||
+      someString(entry.oldValues, context.mentionsSubject) ||
+      someString(entry.newValues, context.mentionsSubject);
+    const outcome = await this.rewriteEntries(
       unitOfWork,
-      (entry) =>
-        concernsSubject(entry, subject.id) ? null : scrubValues(entry, context.scrubKnown),
+      (entry) => {
+        if (concernsSubject(entry, subject.id)) return null;
+        if (!isLinked(entry)) return scrubValues(entry, context.scrubKnown);
+        linked.add(entry.id);
+        return scrubValues(entry, context.scrubLinked);
+      },
       REASON,
     );
+    return { ...outcome, linked: linked.size };
   }
 
   /**

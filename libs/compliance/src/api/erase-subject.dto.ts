@@ -1,12 +1,15 @@
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class EraseSubjectDto {
-  /** Further values that identify the person in free text, such as a former name. */
+  /**
+   * Further values that identify the person in free text, such as a former name or a nickname.
+   * They are erased only from records linked to the person. The erasure rejects values shorter
+   * than 5 characters and single common words (see planIdentifiers), for HTTP and CLI alike.
+   */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @MinLength(3, { each: true, message: 'each identifier must have at least 3 characters' })
   @MaxLength(254, { each: true })
   identifiers?: string[];
 }

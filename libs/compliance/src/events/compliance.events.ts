@@ -43,7 +43,7 @@ export class SubjectExportedEvent extends DomainEvent {
   }
 }
 
-/** The erasure receipt: counts only, never the erased values. */
+/** The erasure receipt: counts and the sources and scopes of the identifiers, never their values. */
 export class SubjectErasedEvent extends DomainEvent {
   readonly action = 'subject.erased';
 

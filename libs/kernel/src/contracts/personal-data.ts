@@ -26,13 +26,39 @@ export interface ExportSection {
 /** Changed values by `<table or entity>.<field>`, for example `{ 'tickets.title': 3 }`. */
 export type ErasureCounts = Record<string, number>;
 
-/** Actor and scrub functions passed to each erasure step besides the unit of work. */
+/**
+ * Records that erasure steps found linked to the subject, by entity type (`ticket`,
+ * `ticket_comment`) and id. Participants add the records they find, so participants that run
+ * later, such as the audit trail, can treat entries about those records alike.
+ */
+export interface LinkedRecords {
+  add(entityType: string, id: string): void;
+  has(entityType: string, id: string): boolean;
+}
+
+/**
+ * Actor and scrub functions passed to each erasure step besides the unit of work. The subject's
+ * identifiers have two scopes. `tenantWideIdentifiers` are distinctive values stored with the
+ * account (e-mail address, a display name of several words) and are erased from every record of
+ * the tenant. `linkedIdentifiers` are further values, such as a nickname the officer supplied or
+ * a one-word display name. They are erased only from records linked to the subject, such as
+ * records they requested, were assigned to, watch or commented on, and records whose text
+ * contains a tenant-wide identifier. A participant decides which of its records are linked.
+ */
 export interface ErasureContext {
   actor: Actor;
-  /** Replaces each identifying value of the subject (e-mail address, name) with `[erased]`. */
+  readonly tenantWideIdentifiers: readonly string[];
+  readonly linkedIdentifiers: readonly string[];
+  /** Records found linked so far; a participant adds its own before later participants run. */
+  readonly linked: LinkedRecords;
+  /** Tells whether the text contains one of the tenant-wide identifiers, ignoring case. */
+  mentionsSubject(text: string): boolean;
+  /** Replaces each tenant-wide identifier with `[erased]`, for records not linked to the subject. */
   scrubKnown(text: string): string;
+  /** Replaces each tenant-wide and linked identifier with `[erased]`, for linked records. */
+  scrubLinked(text: string): string;
   /**
-   * `scrubKnown`, and also replaces every e-mail address, phone number, IBAN, payment card
+   * `scrubLinked`, and also replaces every e-mail address, phone number, IBAN, payment card
    * number and national register number that the scrubber detects. For text the subject wrote
    * or that is about them, such as the tickets they requested.
    */
@@ -194,6 +220,14 @@ export class PersonalDataRegistry {
     }
     return this.subjectDirectory;
   }
+}
+
+/** Tells whether `test` holds for any string inside a JSON value (object values, array items). */
+export function someString(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (Array.isArray(value)) return value.some((item) => someString(item, test));
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value as Record<string, unknown>).some((item) => someString(item, test));
 }
 
 /**

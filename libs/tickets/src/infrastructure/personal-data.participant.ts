@@ -4,6 +4,7 @@ import { Brackets, In, IsNull, type EntityManager, type QueryDeepPartialEntity }
 import {
   PersonalDataRegistry,
   rewriteStrings,
+  someString,
   type DataSubject,
   type ErasureContext,
   type ErasureCounts,
@@ -100,10 +101,15 @@ export class TicketsPersonalDataParticipant
 
   /**
    * Scrubs every ticket and comment of the tenant, because a name can appear in anyone's text.
-   * Tickets the subject requested, and comments on them, lose every detected identifier; other
-   * text loses the subject's e-mail address and name. Comments the subject wrote become
-   * "[erased]" and their earlier texts are deleted, as are their saved filters; other users'
-   * saved filters lose the subject's values. Changed text is indexed again for search.
+   * A ticket is linked to the subject when they requested it, are assigned to it, watch it or
+   * commented on it, or when its text contains a tenant-wide identifier of theirs. A comment is
+   * linked when they wrote it, its ticket is linked, or its body contains such an identifier.
+   * Tickets the subject requested, and comments on them, lose every detected identifier and all
+   * of the subject's identifiers. Other linked records lose all of the subject's identifiers,
+   * and the rest of the tenant's text loses only the tenant-wide ones. Comments the subject
+   * wrote become "[erased]" and their earlier texts are deleted, as are their saved filters.
+   * Linked tickets and comments are added to `context.linked`, and changed text is indexed again
+   * for search.
    */
   async erase(
     unitOfWork: UnitOfWork,
@@ -113,45 +119,77 @@ export class TicketsPersonalDataParticipant
     const { manager, tenantId } = unitOfWork;
     const counts: ErasureCounts = {};
     const requested = new Set<string>();
+    const linked = await this.commentedTickets(manager, tenantId, subject);
     // NOTE: erasure reads every ticket and comment of the tenant once, in one transaction that
     // blocks the write queue; for tenants with millions of rows that takes minutes.
     for await (const ticket of this.rows(manager, Ticket, tenantId)) {
       const own = ticket.requesterId === subject.id;
       if (own) requested.add(ticket.id);
-      add(
-        counts,
-        await this.rewriteTicket(manager, ticket, own ? context.scrubAll : context.scrubKnown),
-      );
+      if (own || isLinkedTicket(ticket, subject, context)) linked.add(ticket.id);
+      const scrub = own
+        ? context.scrubAll
+        : linked.has(ticket.id)
+          ? context.scrubLinked
+          : context.scrubKnown;
+      add(counts, await this.rewriteTicket(manager, ticket, scrub));
     }
+    for (const id of linked) context.linked.add('ticket', id);
+    const linkedComments = new Set<string>();
     for await (const comment of this.rows(manager, TicketComment, tenantId)) {
+      const isLinked =
+        comment.authorId === subject.id ||
+        linked.has(comment.ticketId) ||
+        context.mentionsSubject(comment.body);
+      if (isLinked) {
+        linkedComments.add(comment.id);
+        context.linked.add('ticket_comment', comment.id);
+      }
       const scrub: Scrub =
         comment.authorId === subject.id
           ? () => ERASED
           : requested.has(comment.ticketId)
             ? context.scrubAll
-            : context.scrubKnown;
+            : isLinked
+              ? context.scrubLinked
+              : context.scrubKnown;
       add(counts, await this.rewriteComment(manager, comment, scrub));
     }
     const revisions = await manager.delete(CommentRevision, { tenantId, replacedBy: subject.id });
     counts['comment_revisions.deleted'] = revisions.affected ?? 0;
     for await (const revision of this.rows(manager, CommentRevision, tenantId)) {
-      add(counts, await this.rewriteRevision(manager, revision, context.scrubKnown));
+      const isLinked =
+        linkedComments.has(revision.commentId) || context.mentionsSubject(revision.body);
+      const scrub = isLinked ? context.scrubLinked : context.scrubKnown;
+      add(counts, await this.rewriteRevision(manager, revision, scrub));
     }
     for await (const attachment of this.rows(manager, TicketAttachment, tenantId)) {
       if (attachment.uploaderId === subject.id) continue;
-      const own = requested.has(attachment.ticketId);
-      add(
-        counts,
-        await this.rewriteFileName(
-          manager,
-          attachment,
-          own ? context.scrubAll : context.scrubKnown,
-        ),
-      );
+      const scrub = requested.has(attachment.ticketId)
+        ? context.scrubAll
+        : linked.has(attachment.ticketId) || context.mentionsSubject(attachment.fileName)
+          ? context.scrubLinked
+          : context.scrubKnown;
+      add(counts, await this.rewriteFileName(manager, attachment, scrub));
     }
-    add(counts, await this.eraseSavedFilters(manager, tenantId, subject, context.scrubKnown));
+    add(counts, await this.eraseSavedFilters(manager, tenantId, subject, context));
     counts['tickets.requested'] = requested.size;
+    counts['tickets.linked'] = linked.size;
+    counts['ticket_comments.linked'] = linkedComments.size;
     return counts;
+  }
+
+  /** Returns the ids of the tickets the subject commented on. */
+  private async commentedTickets(
+    manager: EntityManager,
+    tenantId: string,
+    subject: DataSubject,
+  ): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const authored = { authorId: subject.id };
+    for await (const comment of this.rows(manager, TicketComment, tenantId, authored)) {
+      ids.add(comment.ticketId);
+    }
+    return ids;
   }
 
   /**
@@ -344,15 +382,23 @@ export class TicketsPersonalDataParticipant
     return { 'ticket_attachments.file_name': 1 };
   }
 
+  /**
+   * Deletes the subject's saved filters. Other users' filters lose the tenant-wide identifiers,
+   * and all of the subject's identifiers when their name or criteria mention the subject.
+   */
   private async eraseSavedFilters(
     manager: EntityManager,
     tenantId: string,
     subject: DataSubject,
-    scrub: Scrub,
+    context: ErasureContext,
   ): Promise<ErasureCounts> {
     const deleted = await manager.delete(SavedFilter, { tenantId, ownerId: subject.id });
     let rewritten = 0;
     for await (const filter of this.rows(manager, SavedFilter, tenantId)) {
+      const mentioned =
+        context.mentionsSubject(filter.name) ||
+        someString(filter.criteria, context.mentionsSubject);
+      const scrub = mentioned ? context.scrubLinked : context.scrubKnown;
       const name = scrub(filter.name);
       const criteria = rewriteStrings(filter.criteria, scrub);
       if (name === filter.name && criteria.changed === 0) continue;
@@ -445,6 +491,20 @@ export class TicketsPersonalDataParticipant
       after = batch[batch.length - 1]!.id;
     }
   }
+}
+
+/**
+ * Tells whether a ticket is linked to the subject by a role (assignee, watcher) or because its
+ * title, description or custom field values contain a tenant-wide identifier of the subject.
+ * Requested and commented tickets are linked as well; the caller checks those.
+ */
+function isLinkedTicket(ticket: Ticket, subject: DataSubject, context: ErasureContext): boolean {
+  if (ticket.assigneeId === subject.id || ticket.watcherIds.includes(subject.id)) return true;
+  return (
+    context.mentionsSubject(ticket.title) ||
+    context.mentionsSubject(ticket.description) ||
+    someString(ticket.customFields, context.mentionsSubject)
+  );
 }
 
 function add(total: ErasureCounts, counts: ErasureCounts): void {

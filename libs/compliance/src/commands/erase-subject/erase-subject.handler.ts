@@ -1,8 +1,10 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { PersonalDataRegistry, TenantDatabase } from '#kernel';
+import { MasalaException, PersonalDataRegistry, TenantDatabase } from '#kernel';
 import { ComplianceException } from '../../domain/compliance.exception.js';
+import { planIdentifiers } from '../../domain/erasure-identifiers.js';
 import type { ErasureReceipt } from '../../domain/erasure-receipt.js';
 import { SubjectEraser } from '../../infrastructure/erasure/subject-eraser.js';
+import { loadCommonWords } from '../../pii/common-words.js';
 import { EraseSubjectCommand } from './erase-subject.command.js';
 
 @CommandHandler(EraseSubjectCommand)
@@ -19,9 +21,21 @@ export class EraseSubjectHandler implements ICommandHandler<EraseSubjectCommand>
     subjectId,
     identifiers,
   }: EraseSubjectCommand): Promise<ErasureReceipt> {
-    const subject = await this.database.read(tenantId, (manager) =>
-      this.registry.directory().describe(manager, tenantId, subjectId),
-    );
+    const requested = identifiers.map((value) => value.trim());
+    const { subject, ownEmails } = await this.database.read(tenantId, async (manager) => {
+      const directory = this.registry.directory();
+      const found = await directory.describe(manager, tenantId, subjectId);
+      // A requested address counts as the account's own when the lookup index finds this user
+      // by it. The CLI relies on that: it passes the address it found the user by.
+      const own = new Set<string>();
+      for (const value of requested) {
+        if (!found || !value.includes('@')) continue;
+        if ((await directory.findIdByEmail(manager, tenantId, value)) === found.id) {
+          own.add(value.toLowerCase());
+        }
+      }
+      return { subject: found, ownEmails: own };
+    });
     if (!subject) throw ComplianceException.subjectNotFound();
     if (subject.status === 'erased') throw ComplianceException.subjectErased();
     if (actor.type === 'user' && actor.id === subjectId) {
@@ -30,7 +44,8 @@ export class EraseSubjectHandler implements ICommandHandler<EraseSubjectCommand>
         'compliance.erase',
       );
     }
-    const aliases = [...new Set([...subject.aliases, ...identifiers.map((value) => value.trim())])];
-    return this.eraser.erase(tenantId, actor, { ...subject, aliases });
+    const plan = planIdentifiers(subject, requested, await loadCommonWords(), ownEmails);
+    if (plan.errors.length > 0) throw MasalaException.validation(plan.errors);
+    return this.eraser.erase(tenantId, actor, subject, plan.identifiers);
   }
 }

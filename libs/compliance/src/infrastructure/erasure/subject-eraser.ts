@@ -10,12 +10,16 @@ import {
   type ErasureCounts,
   type MasalaSettings,
 } from '#kernel';
+import {
+  toReceiptIdentifier,
+  type PlannedIdentifier,
+} from '../../domain/erasure-identifiers.js';
 import type { ErasureReceipt } from '../../domain/erasure-receipt.js';
 import {
   SubjectErasedEvent,
   SubjectErasureCompletedEvent,
 } from '../../events/compliance.events.js';
-import { scrubKnownValues, scrubPersonalData } from '../../pii/index.js';
+import { compileKnownValues, scrubPersonalData } from '../../pii/index.js';
 import { checkpointSqliteFile, type CheckpointOutcome } from './sqlite-checkpoint.js';
 
 /**
@@ -36,15 +40,25 @@ export class SubjectEraser {
     @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
   ) {}
 
-  async erase(tenantId: string, actor: Actor, subject: DataSubject): Promise<ErasureReceipt> {
-    const context = erasureContext(actor, subject);
+  /** Erases `subject`, applying each of `identifiers` in its scope; see planIdentifiers. */
+  async erase(
+    tenantId: string,
+    actor: Actor,
+    subject: DataSubject,
+    identifiers: readonly PlannedIdentifier[],
+  ): Promise<ErasureReceipt> {
+    const context = erasureContext(actor, identifiers);
+    const applied = identifiers.map(toReceiptIdentifier);
     const counts = await this.database.write(tenantId, async (unitOfWork) => {
       const byContext: Record<string, ErasureCounts> = {};
       for (const participant of this.registry.erasureParticipants()) {
         byContext[participant.context] = await participant.erase(unitOfWork, subject, context);
       }
       await unitOfWork.emit(
-        new SubjectErasedEvent(tenantId, actor, subject.id, { counts: byContext }),
+        new SubjectErasedEvent(tenantId, actor, subject.id, {
+          counts: byContext,
+          identifiers: applied,
+        }),
       );
       return byContext;
     });
@@ -67,6 +81,7 @@ export class SubjectEraser {
     return {
       subjectId: subject.id,
       erasedAt,
+      identifiers: applied,
       counts,
       afterCommit,
       subjectKey,
@@ -147,15 +162,32 @@ export class SubjectEraser {
   }
 }
 
-/** Builds the scrub functions passed to the participants: known values only, or all detected PII too. */
-export function erasureContext(actor: Actor, subject: DataSubject): ErasureContext {
-  const known = [subject.email, subject.displayName, ...subject.aliases].filter(
-    (value) => value !== '' && value !== '[erased]',
-  );
-  const scrubKnown = (text: string) => scrubKnownValues(text, known);
+/**
+ * Builds the context passed to the participants: the identifiers split by scope, their scrub
+ * functions, and an empty set of linked records that the participants fill.
+ */
+export function erasureContext(
+  actor: Actor,
+  identifiers: readonly PlannedIdentifier[],
+): ErasureContext {
+  const valuesIn = (scope: PlannedIdentifier['scope']) =>
+    identifiers.filter((identifier) => identifier.scope === scope).map(({ value }) => value);
+  const tenantWide = valuesIn('tenant');
+  const linkedOnly = valuesIn('linked_records');
+  const known = compileKnownValues(tenantWide);
+  const linked = compileKnownValues([...tenantWide, ...linkedOnly]);
+  const records = new Set<string>();
   return {
     actor,
-    scrubKnown,
-    scrubAll: (text: string) => scrubPersonalData(scrubKnown(text)).text,
+    tenantWideIdentifiers: tenantWide,
+    linkedIdentifiers: linkedOnly,
+    linked: {
+      add: (entityType, id) => void records.add(`${entityType}:${id}`),
+      has: (entityType, id) => records.has(`${entityType}:${id}`),
+    },
+    mentionsSubject: known.test,
+    scrubKnown: known.scrub,
+    scrubLinked: linked.scrub,
+    scrubAll: (text: string) => scrubPersonalData(linked.scrub(text)).text,
   };
 }
