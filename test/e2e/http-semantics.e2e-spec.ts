@@ -106,6 +106,57 @@ describe('HTTP semantics', () => {
     expect(response.body.errors[0].field).toBe('If-Match');
   });
 
+  it('matches any strong tag of an If-Match list', async () => {
+    const id = await createTicket('Listed');
+    await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"1"').send({ title: 'Listed once' }).expect(200);
+    const updated = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"1", "2"').send({ title: 'Listed twice' }).expect(200);
+    expect(updated.headers.etag).toBe('"3"');
+    const bare = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '3,4').send({ title: 'Listed bare' }).expect(200);
+    expect(bare.headers.etag).toBe('"4"');
+    const sparse = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', ', "9" ,, "4",').send({ title: 'Listed sparse' }).expect(200);
+    expect(sparse.headers.etag).toBe('"5"');
+  });
+
+  it.each([
+    ['no listed version is current', '"1", "2"'],
+    ['only a weak tag is current', 'W/"1", "7"'],
+    ['every listed tag is weak', 'W/"1", W/"2"'],
+  ])('rejects an If-Match list with 412 when %s', async (_case, header) => {
+    const id = await createTicket('Listed stale');
+    if (!header.startsWith('W/')) {
+      await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"1"').send({ title: 'Moved on' }).expect(200);
+      await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', '"2"').send({ title: 'Moved on again' }).expect(200);
+    }
+    const response = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', header).send({ title: 'Too late' }).expect(412);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const stored = await agent('get', `/api/v1/tickets/${id}`).expect(200);
+    expect(stored.body.title).not.toBe('Too late');
+  });
+
+  it.each(['"1" "2"', '"1", "abc"', '"1", *', '"1", "2'])('rejects the malformed If-Match list %s', async (header) => {
+    const id = await createTicket('Listed garbled');
+    const response = await agent('patch', `/api/v1/tickets/${id}`).set('If-Match', header).send({ title: 'x' }).expect(400);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'If-Match', rule: 'etag' })]);
+  });
+
+  it('accepts an If-Match list on transitions and users', async () => {
+    const id = await createTicket('Listed transition');
+    await agent('post', `/api/v1/tickets/${id}/transitions`).set('If-Match', '"7", "1"').send({ to: 'IN_PROGRESS' }).expect(200);
+    const admin = clientFor(t, 'acme', adminToken);
+    const me = await agent('get', '/api/v1/me').expect(200);
+    const user = await admin('get', `/api/v1/users/${me.body.id}`).expect(200);
+    const version = Number(JSON.parse(user.headers.etag!));
+    await admin('patch', `/api/v1/users/${me.body.id}`)
+      .set('If-Match', `"${version + 5}", "${version}"`)
+      .send({ displayName: 'Listed Agent' })
+      .expect(200);
+    const stale = await admin('patch', `/api/v1/users/${me.body.id}`)
+      .set('If-Match', `"${version}", "${version + 5}"`)
+      .send({ displayName: 'Stale Agent' })
+      .expect(412);
+    expect(stale.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('finds a ticket by its uppercase id', async () => {
     const uppercaseId = ticketId.toUpperCase();
     const response = await agent('get', `/api/v1/tickets/${uppercaseId}`).expect(200);

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Actor } from '#kernel';
+import type { Actor, ExpectedVersion } from '#kernel';
 import type { User } from '../../domain/user.entity.js';
 
 export interface UserChanges {
@@ -18,7 +18,7 @@ export class UpdateUserCommand extends Command<User> {
     readonly actor: Actor,
     readonly userId: string,
     readonly changes: UserChanges,
-    readonly expectedVersion?: number,
+    readonly expectedVersion?: ExpectedVersion,
   ) {
     super();
   }

@@ -1,5 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ErrorCode, MasalaException, TenantDatabase, type Actor, type UnitOfWork } from '#kernel';
+import {
+  describeExpectedVersion,
+  ErrorCode,
+  MasalaException,
+  TenantDatabase,
+  versionMatches,
+  type Actor,
+  type UnitOfWork,
+} from '#kernel';
 import { IdentityException } from '../../domain/identity.exception.js';
 import { User } from '../../domain/user.entity.js';
 import {
@@ -35,10 +43,10 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
     return this.database.write(tenantId, async (unitOfWork) => {
       const user = await unitOfWork.manager.findOne(User, { where: { tenantId, id: userId } });
       if (!user) throw IdentityException.userNotFound();
-      if (expectedVersion !== undefined && expectedVersion !== user.version) {
+      if (expectedVersion !== undefined && !versionMatches(expectedVersion, user.version)) {
         throw new MasalaException(
           ErrorCode.PreconditionFailed,
-          `The user has changed: If-Match was ${expectedVersion} but the current version is ${user.version}; reload and retry`,
+          `The user has changed: If-Match was ${describeExpectedVersion(expectedVersion)} but the current version is ${user.version}; reload and retry`,
         );
       }
       if (user.status === 'erased') throw IdentityException.conflict('The user has been erased and cannot change');

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '#kernel';
+import type { Principal, ExpectedVersion } from '#kernel';
 import type { TicketView } from '../../domain/ticket.view.js';
 
 /** Assigns a ticket to an agent (the domain model's work handler), or unassigns it with null. */
@@ -8,7 +8,7 @@ export class AssignTicketCommand extends Command<TicketView> {
     readonly principal: Principal,
     readonly ticketId: string,
     readonly assigneeId: string | null,
-    readonly expectedVersion?: number,
+    readonly expectedVersion?: ExpectedVersion,
   ) {
     super();
   }

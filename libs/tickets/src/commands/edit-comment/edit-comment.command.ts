@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '#kernel';
+import type { Principal, ExpectedVersion } from '#kernel';
 import type { CommentView } from '../../domain/comment.view.js';
 
 /** Replaces the text of a comment; the previous text is kept as a revision. */
@@ -9,7 +9,7 @@ export class EditCommentCommand extends Command<CommentView> {
     readonly ticketId: string,
     readonly commentId: string,
     readonly body: string,
-    readonly expectedVersion?: number,
+    readonly expectedVersion?: ExpectedVersion,
   ) {
     super();
   }

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '#kernel';
+import type { Principal, ExpectedVersion } from '#kernel';
 import type { TicketView } from '../../domain/ticket.view.js';
 
 export class TransitionTicketCommand extends Command<TicketView> {
@@ -7,7 +7,7 @@ export class TransitionTicketCommand extends Command<TicketView> {
     readonly principal: Principal,
     readonly ticketId: string,
     readonly to: string,
-    readonly expectedVersion?: number,
+    readonly expectedVersion?: ExpectedVersion,
   ) {
     super();
   }

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '#kernel';
+import type { Principal, ExpectedVersion } from '#kernel';
 import type { ProjectStatus } from '../../domain/project.entity.js';
 import type { ProjectView } from '../../domain/project.view.js';
 
@@ -18,7 +18,7 @@ export class UpdateProjectCommand extends Command<ProjectView> {
     readonly principal: Principal,
     readonly projectId: string,
     readonly changes: ProjectChanges,
-    readonly expectedVersion?: number,
+    readonly expectedVersion?: ExpectedVersion,
   ) {
     super();
   }

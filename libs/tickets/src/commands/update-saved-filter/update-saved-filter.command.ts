@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Actor } from '#kernel';
+import type { Actor, ExpectedVersion } from '#kernel';
 import type { SavedCriteria } from '../../domain/saved-filter.entity.js';
 import type { SavedFilterView } from '../../domain/saved-filter.view.js';
 
@@ -10,7 +10,7 @@ export class UpdateSavedFilterCommand extends Command<SavedFilterView> {
     readonly actor: Actor,
     readonly filterId: string,
     readonly changes: { name?: string; criteria?: SavedCriteria },
-    readonly expectedVersion?: number,
+    readonly expectedVersion?: ExpectedVersion,
   ) {
     super();
   }

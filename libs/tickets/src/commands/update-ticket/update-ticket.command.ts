@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '#kernel';
+import type { Principal, ExpectedVersion } from '#kernel';
 import type { TicketChanges } from '../../domain/ticket-changes.js';
 import type { TicketView } from '../../domain/ticket.view.js';
 
@@ -9,7 +9,7 @@ export class UpdateTicketCommand extends Command<TicketView> {
     readonly ticketId: string,
     readonly changes: TicketChanges,
     /** The version the caller read; a different stored version fails with 412. Undefined for `If-Match: *`. */
-    readonly expectedVersion: number | undefined,
+    readonly expectedVersion: ExpectedVersion | undefined,
   ) {
     super();
   }
