@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import type { Tenant } from '#tenancy';
 import { UserToken } from '../../libs/identity/src/domain/user-token.entity.js';
 import { TEST_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { ConfigFolder, MINIMAL_FIXTURE } from '../configuration/support/config-folder.js';
+import { edit } from '../configuration/support/configs.js';
 import { CapturingMailAdapter, tokenIn } from './support/capturing-mail.js';
 import { PAST, auditEntries, withoutCorrelation, writeAsTenant, type ProblemBody } from './support/identity-helpers.js';
 
@@ -238,7 +241,41 @@ describe('user accounts', () => {
 
   it('rejects disabling yourself', async () => {
     await asAdmin('patch', `/users/${adminId}`).send({ status: 'disabled' }).expect(409);
-    await asAdmin('patch', `/users/${adminId}`).send({ roles: ['Employee'] }).expect(409);
+  });
+
+  it('rejects changing your own roles', async () => {
+    for (const roles of [['Admin', 'ComplianceOfficer'], ['Employee'], ['ComplianceOfficer']]) {
+      const response = await asAdmin('patch', `/users/${adminId}`).send({ roles }).expect(403);
+      expect((response.body as ProblemBody).errors[0]).toMatchObject({ field: 'roles', rule: 'self_role_change' });
+    }
+    const current = await asAdmin('get', `/users/${adminId}`).expect(200);
+    expect((current.body as UserBody).roles).toEqual(['Admin']);
+    await asAdmin('patch', `/users/${adminId}`).send({ roles: ['Admin'], displayName: 'Same roles' }).expect(200);
+  });
+
+  it('rejects own role change through a key', async () => {
+    const created = await asAdmin('post', '/api-keys').send({ name: 'self', permissions: ['users.manage'] }).expect(201);
+    const response = await t.http
+      .patch(`/api/v1/users/${adminId}`)
+      .set('X-Tenant-ID', 'acme')
+      .set('X-Api-Key', created.body.key as string)
+      .send({ roles: ['Admin', 'ComplianceOfficer'] })
+      .expect(403);
+    expect((response.body as ProblemBody).errors[0]).toMatchObject({ field: 'roles', rule: 'self_role_change' });
+  });
+
+  it('lets another Admin change your roles', async () => {
+    const second = await t.createUser(acme, 'second.admin@acme.test', ['Admin']);
+    const secondToken = await t.login('acme', 'second.admin@acme.test');
+    await t.http
+      .patch(`/api/v1/users/${adminId}`)
+      .set('X-Tenant-ID', 'acme')
+      .set('Authorization', `Bearer ${secondToken}`)
+      .send({ roles: ['Admin', 'ComplianceOfficer'] })
+      .expect(200);
+    const [entry] = await auditEntries(t, 'acme', adminToken, { entityId: adminId, action: 'user.role_changed' });
+    expect(entry?.actor).toEqual({ type: 'user', id: second });
+    expect(entry?.newValues).toEqual({ roles: ['Admin', 'ComplianceOfficer'] });
   });
 
   it('rejects a stale If-Match', async () => {
@@ -269,5 +306,67 @@ describe('user accounts', () => {
         .send({})
         .expect(403);
     }
+  });
+});
+
+describe('the last active Admin', () => {
+  const config = ConfigFolder.withRoot(
+    edit(
+      readFileSync(MINIMAL_FIXTURE, 'utf8'),
+      '    workItemTypes:\n',
+      '    roles:\n      - code: "UserManager"\n        display_name: "User manager"\n        permissions: ["users.manage"]\n    workItemTypes:\n',
+    ),
+  );
+  let t: TestApp;
+  let solo: Tenant;
+  let managerToken: string;
+
+  const asManager = (id: string, body: Record<string, unknown>) =>
+    t.http.patch(`/api/v1/users/${id}`).set('X-Tenant-ID', 'solo').set('Authorization', `Bearer ${managerToken}`).send(body);
+
+  beforeAll(async () => {
+    t = await startTestApp({ MASALA_CONFIG_PATH: config.path });
+    solo = await t.createTenant('solo');
+    await t.createUser(solo, 'manager@solo.test', ['UserManager']);
+    managerToken = await t.login('solo', 'manager@solo.test');
+  });
+
+  afterAll(async () => {
+    await t.close();
+    config.remove();
+  });
+
+  it('cannot lose the Admin role', async () => {
+    const first = await t.createUser(solo, 'first@solo.test', ['Admin']);
+    const last = await t.createUser(solo, 'last@solo.test', ['Admin']);
+    await asManager(first, { roles: ['Employee'] }).expect(200);
+
+    const response = await asManager(last, { roles: ['Employee'] }).expect(409);
+    expect((response.body as ProblemBody).errors[0]).toMatchObject({ field: 'roles', rule: 'last_admin' });
+    const current = await t.http.get(`/api/v1/users/${last}`).set('X-Tenant-ID', 'solo').set('Authorization', `Bearer ${managerToken}`).expect(200);
+    expect((current.body as UserBody).roles).toEqual(['Admin']);
+
+    await asManager(first, { roles: ['Admin'] }).expect(200);
+    await asManager(last, { roles: ['Employee'] }).expect(200);
+    await asManager(last, { roles: ['Admin'] }).expect(200);
+  });
+
+  it('cannot be disabled', async () => {
+    const users = (await t.http.get('/api/v1/users?status=active').set('X-Tenant-ID', 'solo').set('Authorization', `Bearer ${managerToken}`).expect(200))
+      .body as { data: UserBody[] };
+    const admins = users.data.filter((user) => user.roles.includes('Admin'));
+    expect(admins).toHaveLength(2);
+    await asManager(admins[0]!.id, { status: 'disabled' }).expect(200);
+
+    const response = await asManager(admins[1]!.id, { status: 'disabled' }).expect(409);
+    expect((response.body as ProblemBody).errors[0]).toMatchObject({ field: 'status', rule: 'last_admin' });
+    const demoted = await asManager(admins[1]!.id, { roles: ['Employee'] }).expect(409);
+    expect((demoted.body as ProblemBody).errors[0]).toMatchObject({ field: 'roles', rule: 'last_admin' });
+  });
+
+  it('rejects a manager granting themselves Admin', async () => {
+    const me = await t.http.get('/api/v1/me').set('X-Tenant-ID', 'solo').set('Authorization', `Bearer ${managerToken}`).expect(200);
+    const response = await asManager(me.body.id as string, { roles: ['UserManager', 'Admin'] }).expect(403);
+    expect((response.body as ProblemBody).errors[0]).toMatchObject({ field: 'roles', rule: 'self_role_change' });
   });
 });

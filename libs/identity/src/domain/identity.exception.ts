@@ -45,6 +45,22 @@ export class IdentityException extends MasalaException {
     );
   }
 
+  /** A user, directly or through an API key they created, tried to change their own roles. */
+  static selfRoleChange(): IdentityException {
+    return new IdentityException(ErrorCode.Forbidden, 'You cannot change your own roles; another Admin must do it', {
+      errors: [{ field: 'roles', rule: 'self_role_change', message: 'roles of your own account can only be changed by another Admin' }],
+    });
+  }
+
+  /** A change that would leave the tenant without an active Admin. */
+  static lastAdmin(field: 'roles' | 'status'): IdentityException {
+    return new IdentityException(
+      ErrorCode.Conflict,
+      'This is the last active Admin of the tenant; make another user Admin first',
+      { errors: [{ field, rule: 'last_admin', message: `${field} change would leave the tenant without an active Admin` }] },
+    );
+  }
+
   static conflict(message: string): IdentityException {
     return new IdentityException(ErrorCode.Conflict, message);
   }

@@ -1,4 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EntityManager } from 'typeorm';
 import {
   describeExpectedVersion,
   ErrorCode,
@@ -8,6 +9,7 @@ import {
   type Actor,
   type UnitOfWork,
 } from '#kernel';
+import { ApiKey } from '../../domain/api-key.entity.js';
 import { IdentityException } from '../../domain/identity.exception.js';
 import { User } from '../../domain/user.entity.js';
 import {
@@ -23,8 +25,10 @@ import { UpdateUserCommand, type UserChanges } from './update-user.command.js';
 
 /**
  * Applies an Admin's changes, each audited on its own: display name, roles (old and new),
- * disabling (which ends every session), re-enabling and lifting a lockout. An Admin cannot
- * disable themselves or drop their own Admin role, so a tenant cannot lose its last Admin that way.
+ * disabling (which ends every session), re-enabling and lifting a lockout. Nobody changes their
+ * own roles or disables themselves, directly or through an API key they created, so granting
+ * oneself a role such as ComplianceOfficer takes a second Admin. No change may take away the
+ * tenant's last active Admin.
  */
 @CommandHandler(UpdateUserCommand)
 export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
@@ -38,10 +42,10 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
       const errors = await this.roles.validateRoles(changes.roles, tenantId);
       if (errors.length > 0) throw MasalaException.validation(errors);
     }
-    this.rejectSelfLockout(actor, userId, changes);
 
     return this.database.write(tenantId, async (unitOfWork) => {
-      const user = await unitOfWork.manager.findOne(User, { where: { tenantId, id: userId } });
+      const manager = unitOfWork.manager;
+      const user = await manager.findOne(User, { where: { tenantId, id: userId } });
       if (!user) throw IdentityException.userNotFound();
       if (expectedVersion !== undefined && !versionMatches(expectedVersion, user.version)) {
         throw new MasalaException(
@@ -51,36 +55,47 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
       }
       if (user.status === 'erased') throw IdentityException.conflict('The user has been erased and cannot change');
 
-      await this.applyProfile(unitOfWork, actor, user, changes);
+      const roles = changes.roles ? [...new Set(changes.roles)] : undefined;
+      const newRoles = roles && !sameRoles(roles, user.roles) ? roles : undefined;
+      if ((await this.personBehind(manager, tenantId, actor)) === user.id) {
+        rejectSelfChange(changes, newRoles);
+      }
+      await keepAnActiveAdmin(manager, user, newRoles, changes.status);
+
+      await this.applyProfile(unitOfWork, actor, user, changes.displayName, newRoles);
       await this.applyStatus(unitOfWork, actor, user, changes);
-      await unitOfWork.manager.save(user);
+      await manager.save(user);
       return user;
     });
   }
 
-  private rejectSelfLockout(actor: Actor, userId: string, changes: UserChanges): void {
-    if (actor.id !== userId) return;
-    if (changes.status === 'disabled' || (changes.roles && !changes.roles.includes('Admin'))) {
-      throw IdentityException.conflict(
-        'You cannot disable your own account or remove your own Admin role; ask another Admin',
-      );
-    }
+  /** Returns the id of the user acting: the user, or the creator of the API key that acts. */
+  private async personBehind(manager: EntityManager, tenantId: string, actor: Actor): Promise<string | null> {
+    if (actor.type === 'user') return actor.id;
+    if (actor.type !== 'api_key') return null;
+    const key = await manager.findOne(ApiKey, { select: { tenantId: true, id: true, creatorUserId: true }, where: { tenantId, id: actor.id } });
+    return key?.creatorUserId ?? null;
   }
 
-  private async applyProfile(unitOfWork: UnitOfWork, actor: Actor, user: User, changes: UserChanges): Promise<void> {
+  private async applyProfile(
+    unitOfWork: UnitOfWork,
+    actor: Actor,
+    user: User,
+    displayName: string | undefined,
+    newRoles: string[] | undefined,
+  ): Promise<void> {
     const { tenantId } = unitOfWork;
-    if (changes.displayName !== undefined && changes.displayName.trim() !== user.displayName) {
+    if (displayName !== undefined && displayName.trim() !== user.displayName) {
       const old = user.displayName;
-      user.displayName = changes.displayName.trim();
+      user.displayName = displayName.trim();
       await unitOfWork.emit(
         new UserUpdatedEvent(tenantId, actor, user.id, { old: { displayName: old }, new: { displayName: user.displayName } }),
       );
     }
-    const roles = changes.roles ? [...new Set(changes.roles)] : undefined;
-    if (roles && roles.slice().sort().join() !== user.roles.slice().sort().join()) {
+    if (newRoles) {
       const old = user.roles;
-      user.roles = roles;
-      await unitOfWork.emit(new UserRoleChangedEvent(tenantId, actor, user.id, { old: { roles: old }, new: { roles } }));
+      user.roles = newRoles;
+      await unitOfWork.emit(new UserRoleChangedEvent(tenantId, actor, user.id, { old: { roles: old }, new: { roles: newRoles } }));
     }
   }
 
@@ -105,5 +120,51 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
       user.failedLogins = 0;
       await unitOfWork.emit(new AccountUnlockedEvent(tenantId, actor, user.id, { old: { lockedUntil }, new: { reason: 'admin' } }));
     }
+  }
+}
+
+function sameRoles(left: readonly string[], right: readonly string[]): boolean {
+  return left.slice().sort().join() === right.slice().sort().join();
+}
+
+function rejectSelfChange(changes: UserChanges, newRoles: string[] | undefined): void {
+  if (newRoles) throw IdentityException.selfRoleChange();
+  if (changes.status === 'disabled') {
+    throw IdentityException.conflict('You cannot disable your own account; ask another Admin');
+  }
+}
+
+/**
+ * Rejects taking the Admin role from, or disabling, the tenant's last active Admin. On PostgreSQL
+ * a transaction-scoped advisory lock makes two such changes wait for each other, so two Admins
+ * cannot remove each other at the same moment; SQLite's single write queue already does that.
+ */
+async function keepAnActiveAdmin(
+  manager: EntityManager,
+  user: User,
+  newRoles: string[] | undefined,
+  status: UserChanges['status'],
+): Promise<void> {
+  if (user.status !== 'active' || !user.roles.includes('Admin')) return;
+  const losesAdmin = newRoles !== undefined && !newRoles.includes('Admin');
+  if (!losesAdmin && status !== 'disabled') return;
+
+  if (manager.connection.driver.options.type === 'postgres') {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`identity-admins:${user.tenantId}`]);
+  }
+  // LIKE on the JSON text of roles narrows the rows. The exact check runs on the parsed list,
+  // because SQLite's LIKE ignores case and would also match a domain role called "admin".
+  const candidates = await manager
+    .createQueryBuilder(User, 'other')
+    .select(['other.tenantId', 'other.id', 'other.roles'])
+    .where('other.tenantId = :tenantId AND other.status = :status AND other.id <> :id', {
+      tenantId: user.tenantId,
+      status: 'active',
+      id: user.id,
+    })
+    .andWhere('other.roles LIKE :admin', { admin: '%"Admin"%' })
+    .getMany();
+  if (!candidates.some((candidate) => candidate.roles.includes('Admin'))) {
+    throw IdentityException.lastAdmin(losesAdmin ? 'roles' : 'status');
   }
 }
