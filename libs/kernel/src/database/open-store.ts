@@ -9,7 +9,7 @@ import {
   MIGRATIONS_TABLE,
   PendingMigrationsError,
 } from './postgres-roles.js';
-import { createSqliteDataSource, type SchemaDefinition } from './sqlite-data-source.js';
+import { createSqliteDataSource, restrictDatabaseFiles, type SchemaDefinition } from './sqlite-data-source.js';
 import { PostgresTenantStore, SqliteTenantStore, type TenantStore } from './tenant-store.js';
 
 /** Key of the session-level advisory lock that lets one instance at a time migrate the schema. */
@@ -29,6 +29,7 @@ export async function openSqliteStore(
     synchronous: settings.sqliteSynchronous,
     busyTimeoutMs: settings.sqliteBusyTimeoutMs,
   };
+  if (file !== ':memory:') restrictDatabaseFiles(file);
   const writer = createSqliteDataSource(common, schema);
   await writer.initialize();
   try {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import type Database from 'better-sqlite3';
@@ -33,6 +33,26 @@ export function applySqlitePragmas(database: Database.Database, options: SqliteO
   database.pragma('foreign_keys = ON');
   database.pragma('secure_delete = ON');
   if (options.readonly) database.pragma('query_only = ON');
+}
+
+/** Owner-only mode of database files, which contain every record of their tenants. */
+export const DATABASE_FILE_MODE = 0o600;
+
+/**
+ * Creates a database file with DATABASE_FILE_MODE before SQLite opens it, and narrows the mode of
+ * an existing file and of its -wal and -shm files. SQLite creates -wal and -shm with the mode
+ * of the database file (os_unix.c in SQLite 3.53), so new ones follow.
+ */
+export function restrictDatabaseFiles(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(file, 'wx', DATABASE_FILE_MODE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, DATABASE_FILE_MODE);
+  }
 }
 
 export function createSqliteDataSource(options: SqliteOptions, schema: SchemaDefinition): DataSource {
