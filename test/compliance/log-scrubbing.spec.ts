@@ -16,7 +16,7 @@ function hostFor(response: { statusCode?: number; body?: string }): ArgumentsHos
       return reply;
     },
   };
-  const request = { method: 'POST', route: { path: '/api/v1/tickets' }, headers: {} };
+  const request = { method: 'POST', route: { path: '/api/v1/tickets' }, headers: {}, header: () => undefined };
   return {
     switchToHttp: () => ({ getResponse: () => reply, getRequest: () => request }),
   } as unknown as ArgumentsHost;
