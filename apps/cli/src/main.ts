@@ -43,9 +43,9 @@ Examples:
   npm run masala -- <command> --help`;
 
 /**
- * Builds the `masala` command tree; each context registers its commands here. With `json`,
- * commander's own usage errors are not printed (runCli prints them as JSON instead); the
- * setting is made before the commands are added, so that every subcommand inherits it.
+ * Builds the `masala` command tree, where each context registers its commands. With `json`,
+ * commander prints no usage error, because runCli prints it as JSON. The setting comes before
+ * the commands are added, so that every subcommand inherits it.
  */
 export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('masala')
