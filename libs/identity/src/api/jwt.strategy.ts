@@ -66,8 +66,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw IdentityException.unauthenticated('The token is not valid for this tenant');
     }
     const tenantId = context.tenantId;
+    // Only the columns the check needs: the encrypted profile fields are not read or decrypted.
     const user = await this.database.read(tenantId, (manager) =>
-      manager.findOne(User, { where: { tenantId, id: claims.sub } }),
+      manager.findOne(User, {
+        select: { tenantId: true, id: true, status: true, tokenVersion: true, roles: true },
+        where: { tenantId, id: claims.sub },
+      }),
     );
     if (!user || user.status !== 'active' || user.tokenVersion !== claims.ver) {
       throw IdentityException.unauthenticated('The token has been revoked');
