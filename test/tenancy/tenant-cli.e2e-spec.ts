@@ -68,8 +68,9 @@ describe('tenant CLI', () => {
   });
 
   it('rejects an unknown tenant and storage', () => {
+    // A missing record is a failed operation (1); invalid input such as a bad storage value is 2.
     const unknown = masala('tenant', 'suspend', 'nobody');
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('Tenant not found');
 
     const storage = masala('tenant', 'create', 'other', '--name', 'Other', '--storage', 'bogus');
