@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
   CurrentPrincipal,
-  MasalaException,
+  assertSetsAField,
   RequirePermission,
   type Page,
   type Principal,
@@ -86,11 +86,7 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserView> {
-    if (Object.values(body).every((value) => value === undefined)) {
-      throw MasalaException.validation([
-        { field: 'body', rule: 'not_empty', message: 'set at least one of displayName, roles, status, locked' },
-      ]);
-    }
+    assertSetsAField(body, 'set at least one of displayName, roles, status, locked');
     const expected = parseIfMatch(ifMatch);
     const user = await this.commands.execute(new UpdateUserCommand(principal.tenantId, principal.actor, id, body, expected));
     response.setHeader('ETag', `"${user.version}"`);

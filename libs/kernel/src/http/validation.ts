@@ -47,3 +47,13 @@ export function validateInput<T extends object>(type: new () => T, value: unknow
   if (errors.length > 0) throw MasalaException.validation(toFieldErrors(errors));
   return instance;
 }
+
+/**
+ * Rejects a PATCH body that sets no field with 400 (`body`, rule `not_empty`). `message` says
+ * which fields the route takes.
+ */
+export function assertSetsAField(body: object, message = 'the body must set at least one field'): void {
+  if (Object.values(body).every((value) => value === undefined)) {
+    throw MasalaException.validation([{ field: 'body', rule: 'not_empty', message }]);
+  }
+}

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
   CurrentPrincipal,
-  MasalaException,
+  assertSetsAField,
   RequirePermission,
   type Page,
   type Principal,
@@ -73,9 +73,7 @@ export class ProjectsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ProjectView> {
-    if (Object.values(body).every((value) => value === undefined)) {
-      throw MasalaException.validation([{ field: 'body', rule: 'not_empty', message: 'the body must set at least one field' }]);
-    }
+    assertSetsAField(body);
     const command = new UpdateProjectCommand(principal, id, body, parseIfMatch(ifMatch));
     return withETag(response, await this.commands.execute(command));
   }

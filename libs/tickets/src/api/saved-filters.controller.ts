@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
   CurrentPrincipal,
-  MasalaException,
+  assertSetsAField,
   RequirePermission,
   type Page,
   type Principal,
@@ -96,9 +96,7 @@ export class SavedFiltersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SavedFilterView> {
-    if (body.name === undefined && body.criteria === undefined) {
-      throw MasalaException.validation([{ field: 'body', rule: 'not_empty', message: 'set name, criteria or both' }]);
-    }
+    assertSetsAField(body, 'set name, criteria or both');
     const changes = { name: body.name, criteria: body.criteria ? toCriteria(body.criteria) : undefined };
     const command = new UpdateSavedFilterCommand(principal.tenantId, principal.actor, id, changes, parseIfMatch(ifMatch));
     return withETag(response, await this.commands.execute(command));

@@ -15,7 +15,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
   CurrentPrincipal,
-  MasalaException,
+  assertSetsAField,
   RequirePermission,
   type Page,
   type Principal,
@@ -94,9 +94,7 @@ export class TicketsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    if (Object.values(body).every((value) => value === undefined)) {
-      throw MasalaException.validation([{ field: 'body', rule: 'not_empty', message: 'the body must set at least one field' }]);
-    }
+    assertSetsAField(body);
     assertFieldPermissions(principal, body);
     const version = requireIfMatch(ifMatch, () => TicketsException.ifMatchRequired());
     return withETag(response, await this.commands.execute(new UpdateTicketCommand(principal, id, body, version)));
