@@ -110,7 +110,7 @@ describe('CLI exit codes', () => {
     expect((JSON.parse(listed.stdout) as Array<{ slug: string }>).map((tenant) => tenant.slug)).toEqual(['acme']);
   });
 
-  it('exits 1 for a record that does not exist, as for an unknown tenant', () => {
+  it('exits 1 for a missing record', () => {
     // Runs after the success test, which created acme.
     const result = runCli(
       ['redact-ticket', '0b9d0a5e-3f5c-4c47-9d2e-5b0c2f4b1a10', '--tenant', 'acme', '--json'],

@@ -24,7 +24,7 @@ type KeyWithCreator = ApiKey & { creator?: Pick<User, 'tenantId' | 'id' | 'roles
  * keys. Its permissions are cut to those that user could still grant. The key is rejected like an
  * invalid one while that user is disabled, erased or deleted, and once a key above it in the
  * chain is revoked or expired. The user is joined into the key's lookup, so a key created by
- * a user costs one query as before; each key above it in a chain adds one primary-key read.
+ * a user costs one query. Each key above it in a chain adds one primary-key read.
  */
 @Injectable()
 export class ApiKeyAuthenticator implements CredentialAuthenticator, OnModuleInit {

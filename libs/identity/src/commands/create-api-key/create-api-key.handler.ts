@@ -58,7 +58,7 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand>
   }
 
   /**
-   * Finds the user whose rights bound the new key. A key created by a user records that user; a
+   * Finds the user whose rights bound the new key. A key created by a user records that user. A
    * key created with another key records the user at the root of that key's chain and the key
    * itself as parent, so revoking the parent also stops the new key.
    */

@@ -25,8 +25,8 @@ import { UpdateUserCommand, type UserChanges } from './update-user.command.js';
 
 /**
  * Applies an Admin's changes, each audited on its own: display name, roles (old and new),
- * disabling (which ends every session), re-enabling and lifting a lockout. Nobody changes their
- * own roles or disables themselves, directly or through an API key they created, so granting
+ * disabling (which ends every session), re-enabling and lifting a lockout. A user cannot change
+ * their own roles or disable themselves, directly or through an API key they created, so granting
  * oneself a role such as ComplianceOfficer takes a second Admin. No change may take away the
  * tenant's last active Admin.
  */
