@@ -3,7 +3,7 @@ import type { ValueTransformer } from 'typeorm';
 import { RequestContext } from '../context/request-context.js';
 import { CrossTenantAccessError } from '../database/tenant-subscriber.js';
 import { KeyDestroyedError } from './errors.js';
-import { isEncryptedEnvelope } from './field-envelope.js';
+import { isEncryptedEnvelope, readEnvelopeParts, type ParsedEnvelope } from './field-envelope.js';
 import { ERASED_VALUE, FieldEncryption } from './field-encryption.js';
 
 /**
@@ -55,8 +55,9 @@ export class EncryptedColumnTransformer implements ValueTransformer {
       case 'text':
         return typeof value === 'string' ? openText(this.context, value, tenantId) : value;
       case 'json': {
-        if (!isEncryptedEnvelope(value)) return value;
-        const text = openText(this.context, value, tenantId);
+        const envelope = readEnvelopeParts(value);
+        if (envelope === undefined) return value;
+        const text = openEnvelope(this.context, envelope, tenantId);
         return text === ERASED_VALUE ? null : (JSON.parse(text) as unknown);
       }
       case 'json-fields':
@@ -98,15 +99,19 @@ function sealText(
 }
 
 function openText(context: string, value: string, tenantId: string | undefined): string {
-  if (!isEncryptedEnvelope(value)) return value;
-  const owner = tenantFromEnvelope(value);
+  const envelope = readEnvelopeParts(value);
+  return envelope === undefined ? value : openEnvelope(context, envelope, tenantId);
+}
+
+function openEnvelope(context: string, envelope: ParsedEnvelope, tenantId: string | undefined): string {
+  const owner = tenantOfKeyId(envelope.keyId);
   if (tenantId !== undefined && owner !== tenantId) {
     // The same error as the tenant subscriber raises for the row itself, which runs after this.
     throw new CrossTenantAccessError('load', `${context} value`);
   }
   const encryption = FieldEncryption.forTenant(owner);
   try {
-    return encryption.decrypt(value, context, tenantId);
+    return encryption.decrypt(envelope, context, tenantId);
   } catch (error) {
     if (error instanceof KeyDestroyedError) return ERASED_VALUE;
     throw error;
@@ -136,18 +141,18 @@ function openFields(context: string, value: unknown, tenantId: string | undefine
   if (typeof value !== 'object' || Array.isArray(value)) return value;
   const opened: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (!isEncryptedEnvelope(item)) {
+    const envelope = readEnvelopeParts(item);
+    if (envelope === undefined) {
       opened[key] = item;
       continue;
     }
-    const text = openText(fieldContext(context, key), item, tenantId);
+    const text = openEnvelope(fieldContext(context, key), envelope, tenantId);
     opened[key] = text === ERASED_VALUE ? ERASED_VALUE : (JSON.parse(text) as unknown);
   }
   return opened;
 }
 
 /** Tenant id from an envelope's key id (`dek.<tenantId>.v<n>` or `sk.<tenantId>.…`). */
-function tenantFromEnvelope(envelope: string): string {
-  const keyId = envelope.split(':')[2] ?? '';
+function tenantOfKeyId(keyId: string): string {
   return keyId.split('.')[1] ?? '';
 }

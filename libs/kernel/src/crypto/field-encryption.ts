@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 
 import { DecryptionFailedError, KeyStoreError } from './errors.js';
-import { decryptField, encryptField, envelopeKeyId, type DataKey } from './field-envelope.js';
+import { decryptField, encryptField, envelopeKeyId, type DataKey, type ParsedEnvelope } from './field-envelope.js';
 import { blindIndex, type BlindIndexNormalization } from './blind-index.js';
 import { KeyRing, type TenantKeyInfo } from './key-ring.js';
 import { parseKeyId, tenantKeyId } from './key-ids.js';
@@ -164,9 +164,10 @@ export class FieldEncryption {
   /**
    * Decrypts an envelope made by `encrypt` or `encryptForSubject`. Without `tenantId` the tenant
    * is taken from the envelope's key id. Throws KeyDestroyedError once the subject key is gone.
+   * The envelope may come parsed, from `readEnvelopeParts`.
    */
-  decrypt(envelope: string, context: string, tenantId?: string): string {
-    const keyId = envelopeKeyId(envelope);
+  decrypt(envelope: string | ParsedEnvelope, context: string, tenantId?: string): string {
+    const keyId = typeof envelope === 'string' ? envelopeKeyId(envelope) : envelope.keyId;
     const owner = tenantOfKey(keyId);
     if (tenantId !== undefined && owner !== tenantId) {
       throw new DecryptionFailedError(

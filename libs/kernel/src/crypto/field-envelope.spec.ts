@@ -8,6 +8,7 @@ import {
   encryptField,
   envelopeKeyId,
   isEncryptedEnvelope,
+  readEnvelopeParts,
   reencryptField,
   type DataKey,
 } from './field-envelope.js';
@@ -187,6 +188,27 @@ describe('isEncryptedEnvelope', () => {
     expect(isEncryptedEnvelope('enc:v1:')).toBe(false);
     expect(isEncryptedEnvelope(undefined)).toBe(false);
     expect(isEncryptedEnvelope(42)).toBe(false);
+  });
+});
+
+describe('readEnvelopeParts', () => {
+  const key = makeKey('dek.acme.v1');
+
+  it('parses an envelope for decryptField', () => {
+    const parts = readEnvelopeParts(encryptField('value', key, 'tenant:acme:users.email'));
+    expect(parts?.keyId).toBe('dek.acme.v1');
+    expect(decryptField(parts!, resolverFor(key), 'tenant:acme:users.email')).toBe('value');
+  });
+
+  it('returns undefined for other values', () => {
+    for (const value of ['jan@example.be', 'enc:v1:', 'enc:v1:dek.acme.v1:AAAA:AAAA', undefined, 42]) {
+      expect(readEnvelopeParts(value)).toBeUndefined();
+    }
+  });
+
+  it('keeps authentication of parsed envelopes', () => {
+    const parts = readEnvelopeParts(tamperField(encryptField('value', key), 4));
+    expect(() => decryptField(parts!, resolverFor(key))).toThrow(DecryptionFailedError);
   });
 });
 

@@ -21,10 +21,11 @@ export type DataKeyResolver = (keyId: string) => DataKey;
 const ENVELOPE_PREFIX = 'enc:v1:';
 const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
 
-interface ParsedEnvelope {
-  keyId: string;
-  iv: Buffer;
-  ciphertextWithTag: Buffer;
+/** The parts of a well-formed envelope, from `readEnvelopeParts`. */
+export interface ParsedEnvelope {
+  readonly keyId: string;
+  readonly iv: Buffer;
+  readonly ciphertextWithTag: Buffer;
 }
 
 /**
@@ -45,14 +46,19 @@ export function encryptField(plaintext: string, key: DataKey, aad?: string): str
 }
 
 /**
- * Decrypts an envelope made by `encryptField`. `resolve` maps the envelope's key id to its key.
+ * Decrypts an envelope made by `encryptField`, as text or as parsed by `readEnvelopeParts`.
+ * `resolve` maps the envelope's key id to its key.
  *
  * Throws InvalidEnvelopeError for a malformed envelope and DecryptionFailedError when the key,
  * the AAD or the ciphertext does not match. Errors from `resolve`, such as KeyDestroyedError,
  * pass through unchanged.
  */
-export function decryptField(envelope: string, resolve: DataKeyResolver, aad?: string): string {
-  const parsed = parseEnvelope(envelope);
+export function decryptField(
+  envelope: string | ParsedEnvelope,
+  resolve: DataKeyResolver,
+  aad?: string,
+): string {
+  const parsed = typeof envelope === 'string' ? parseEnvelope(envelope) : envelope;
   const key = resolve(parsed.keyId);
   assertDataKey(key);
   if (key.id !== parsed.keyId) {
@@ -99,6 +105,16 @@ export function isEncryptedEnvelope(value: unknown): value is string {
   // Called for every stored value of an encrypted column, plaintext included, so it must not
   // throw and catch: building an error with its stack costs more than decrypting the field.
   return typeof value === 'string' && typeof readEnvelope(value) !== 'string';
+}
+
+/**
+ * Returns the parts of a well-formed envelope, or undefined for any other value. A caller that
+ * checks a value and then decrypts it parses it once this way instead of twice.
+ */
+export function readEnvelopeParts(value: unknown): ParsedEnvelope | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parsed = readEnvelope(value);
+  return typeof parsed === 'string' ? undefined : parsed;
 }
 
 function parseEnvelope(envelope: string): ParsedEnvelope {

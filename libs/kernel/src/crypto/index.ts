@@ -1,6 +1,8 @@
 export * from './errors.js';
 export {
   decryptField,
+  readEnvelopeParts,
+  type ParsedEnvelope,
   encryptField,
   envelopeKeyId,
   isEncryptedEnvelope,

@@ -85,8 +85,10 @@ export function parseKeyId(keyId: string): KeyId {
   );
 }
 
+const COUNTER_PATTERNS = { v: /^v([1-9][0-9]{0,8})$/, g: /^g([1-9][0-9]{0,8})$/ } as const;
+
 /** Parses `v3` or `g3` style counters. Leading zeros are rejected so each id has one spelling. */
-function parseCounter(text: string, prefix: string): number | undefined {
-  const match = new RegExp(`^${prefix}([1-9][0-9]{0,8})$`).exec(text);
+function parseCounter(text: string, prefix: keyof typeof COUNTER_PATTERNS): number | undefined {
+  const match = COUNTER_PATTERNS[prefix].exec(text);
   return match ? Number(match[1]) : undefined;
 }

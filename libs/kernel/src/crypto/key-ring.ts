@@ -239,8 +239,13 @@ export class KeyRing {
    */
   dataKeyById(keyId: string): DataKey {
     this.assertOpen();
+    // The cache also contains jurisdiction keys, whose ids alone start with `kek.`. Every other
+    // cached id was parsed before it was stored, so a hit needs no second parse.
+    if (!keyId.startsWith('kek.')) {
+      const hit = this.cache.get(keyId);
+      if (hit !== undefined) return { id: keyId, material: hit };
+    }
     const parsed = parseKeyId(keyId);
-    // The level check comes before the cache, which also contains jurisdiction keys.
     if (parsed.level === 'jurisdiction') {
       throw new InvalidIdentifierError(
         `${keyId} is a jurisdiction key-encryption key: ` +
