@@ -14,6 +14,7 @@ export * from './database/database-router.js';
 export * from './database/tenant-store-cache.js';
 export * from './database/postgres-roles.js';
 export * from './database/tenant-database.js';
+export * from './database/lean-queries.js';
 export * from './settings/settings.js';
 export * from './pagination.js';
 export * from './http/permissions.js';
