@@ -3,6 +3,8 @@ import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import {
   RequestContext,
   TenantDatabase,
+  insertRows,
+  selectFlatOne,
   type DomainEvent,
   type TransactionalEventListener,
   type UnitOfWork,
@@ -74,7 +76,7 @@ export class AuditRecorder implements TransactionalEventListener, OnModuleInit {
       previousHash: head.hash,
     });
     entry.hash = hashEntry(entry);
-    await manager.insert(AuditLogEntry, entry as QueryDeepPartialEntity<AuditLogEntry>);
+    await insertRows(manager, AuditLogEntry, entry as QueryDeepPartialEntity<AuditLogEntry>);
     for (const observer of this.observers) observer(entry);
   }
 }
@@ -105,14 +107,14 @@ function parentOf(event: DomainEvent): {
  * continues from the latest archive checkpoint instead of starting again at genesis.
  */
 export async function chainHead(manager: EntityManager, tenantId: string): Promise<ChainHead> {
-  const last = await manager
+  const query = manager
     .getRepository(AuditLogEntry)
     .createQueryBuilder('entry')
     .select(['entry.sequence', 'entry.hash', 'entry.createdAt'])
     .where('entry.tenantId = :tenantId', { tenantId })
     .orderBy('entry.sequence', 'DESC')
-    .limit(1)
-    .getOne();
+    .limit(1);
+  const last = await selectFlatOne(query);
   if (last) return { sequence: last.sequence, hash: last.hash, createdAt: last.createdAt };
 
   const checkpoint = await latestArchiveCheckpoint(manager, tenantId);

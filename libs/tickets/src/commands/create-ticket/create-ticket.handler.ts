@@ -1,6 +1,6 @@
 import { CommandHandler, QueryBus, type ICommandHandler } from '@nestjs/cqrs';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { ErrorCode, MasalaException, TenantDatabase, type Actor } from '#kernel';
+import { ErrorCode, MasalaException, TenantDatabase, insertRows, type Actor } from '#kernel';
 import { dueDateFor, type DomainDefinition } from '../../configuration/index.js';
 import { isDoneState } from '../../domain/done-states.js';
 import { checkAssignee, checkWatchers, domainHandlerRoles } from '../../domain/assignee-check.js';
@@ -11,7 +11,7 @@ import { toTicketView, type TicketView } from '../../domain/ticket.view.js';
 import { TicketCreatedEvent } from '../../events/ticket.events.js';
 import { DomainCatalog } from '../../infrastructure/domain-catalog.js';
 import { TicketSearchIndex } from '../../infrastructure/search/ticket-search-index.js';
-import { replaceTicketTags } from '../../infrastructure/ticket-tags.js';
+import { addTicketTags } from '../../infrastructure/ticket-tags.js';
 import { CreateTicketCommand } from './create-ticket.command.js';
 
 export { DEFAULT_TYPE_CODE } from '../../domain/ticket-type.js';
@@ -71,9 +71,9 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicketCommand>
           errors: [{ field: 'externalRef', rule: 'unique', message: 'externalRef must be unique within the tenant' }],
         });
       }
-      await manager.insert(Ticket, ticket as QueryDeepPartialEntity<Ticket>);
-      await replaceTicketTags(manager, ticket);
-      await this.search.indexTicket(manager, ticket);
+      await insertRows(manager, Ticket, ticket as QueryDeepPartialEntity<Ticket>);
+      await addTicketTags(manager, ticket);
+      await this.search.indexTicket(manager, ticket, { created: true });
       await unitOfWork.emit(new TicketCreatedEvent(ticket, actor));
     });
     return toTicketView(ticket, { seesInternalComments: false }, now);

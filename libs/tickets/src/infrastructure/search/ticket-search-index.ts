@@ -40,18 +40,25 @@ const idToken = (prefix: string, id: string) => `${prefix}${id.replace(/[^0-9a-z
 export class TicketSearchIndex {
   constructor(private readonly keys: SearchKeyProvider) {}
 
-  indexTicket(manager: EntityManager, ticket: Pick<Ticket, 'tenantId' | 'id' | 'title' | 'description'>): Promise<void> {
-    return this.indexSource(manager, {
-      tenantId: ticket.tenantId,
-      ticketId: ticket.id,
-      sourceId: ticket.id,
-      texts: [ticket.title, ticket.description],
-    });
+  /** Replaces the terms of a ticket's title and description. A `created` ticket has none to remove. */
+  async indexTicket(
+    manager: EntityManager,
+    ticket: Pick<Ticket, 'tenantId' | 'id' | 'title' | 'description'>,
+    { created = false } = {},
+  ): Promise<void> {
+    const source = { tenantId: ticket.tenantId, ticketId: ticket.id, sourceId: ticket.id, texts: [ticket.title, ticket.description] };
+    if (created) await this.addSource(manager, source);
+    else await this.indexSource(manager, source);
   }
 
   /** Replaces the terms of one source inside the caller's transaction. */
   async indexSource(manager: EntityManager, source: SearchSource): Promise<void> {
     await this.removeSource(manager, source.tenantId, source.sourceId);
+    await this.addSource(manager, source);
+  }
+
+  /** Adds the terms of a source that has none in the index yet. */
+  private async addSource(manager: EntityManager, source: SearchSource): Promise<void> {
     const words = extractWords(source.texts.join('\n'));
     if (words.length === 0) return;
     const terms = this.keys.termsFor(source.tenantId, words);
