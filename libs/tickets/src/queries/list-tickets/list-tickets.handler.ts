@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import { MasalaException, TenantDatabase, type Page, type Principal } from '#kernel';
+import { MasalaException, TenantDatabase, selectFlat, type Page, type Principal } from '#kernel';
 import { normalizeTags } from '../../domain/tags.js';
 import { readsAllTickets, viewerOf } from '../../domain/ticket-access.js';
 import { Ticket } from '../../domain/ticket.entity.js';
@@ -35,7 +35,7 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery> {
       this.applyFilters(query, filters, now);
       if (words.length > 0) this.search.applyMatch(query, tenantId, words);
       applyTicketSort(query, sort, cursor);
-      return query.limit(limit + 1).getMany();
+      return selectFlat(query.limit(limit + 1));
     });
 
     const page = rows.slice(0, limit);
