@@ -73,6 +73,9 @@ export async function createApp(
   app.use(new RequestObserver(metrics).middleware);
   app.use(lifecycle.gate);
   app.disable('x-powered-by');
+  // Versioned resources set their own ETag. Express would otherwise hash every other body, a
+  // ticket page included, for a weak ETag that the page's relative times change on every read.
+  app.set('etag', false);
   app.set('trust proxy', settings.trustedProxies.length > 0 ? settings.trustedProxies : false);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
   app.get(OpenApiDocument).attach(app);
