@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AfterLoad, Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import { RequestContext } from '../context/request-context.js';
-import { insertRows, selectFlat, selectFlatOne } from './lean-queries.js';
+import { findFlatOne, insertRows, selectFlat, selectFlatOne } from './lean-queries.js';
 import { createSqliteDataSource } from './sqlite-data-source.js';
 import { CrossTenantAccessError, TenantSubscriber } from './tenant-subscriber.js';
 import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from './timestamp-column.js';
@@ -154,6 +154,39 @@ describe('lean queries on SQLite', () => {
   it('returns null without a match', async () => {
     const none = await inTenant(TENANT, () => selectFlatOne(pageQuery().andWhere('note.id = :id', { id: 'none' })));
     expect(none).toBeNull();
+  });
+
+  it('finds one entity as findOne does', async () => {
+    await inTenant(TENANT, async () => {
+      await insertRows(manager, Note, [note('n1'), note('n2')]);
+      const expected = await manager.findOne(Note, { where: { tenantId: TENANT, id: 'n2' } });
+      expect(await findFlatOne(manager, Note, { tenantId: TENANT, id: 'n2' })).toEqual(expected);
+    });
+  });
+
+  it('finds only the listed columns', async () => {
+    await inTenant(TENANT, async () => {
+      await insertRows(manager, Note, note('n1'));
+      const found = await findFlatOne(manager, Note, { tenantId: TENANT, id: 'n1' }, ['id', 'body']);
+      expect(found).toEqual(Object.assign(new Note(), { id: 'n1', body: 'body of n1' }));
+    });
+  });
+
+  it('finds null without a match', async () => {
+    const none = await inTenant(TENANT, () => findFlatOne(manager, Note, { tenantId: TENANT, id: 'none' }));
+    expect(none).toBeNull();
+  });
+
+  it('rejects a missing condition value', async () => {
+    await inTenant(TENANT, () => insertRows(manager, Note, note('n1')));
+    const lookup = (id: string | undefined) => inTenant(TENANT, () => findFlatOne(manager, Note, { tenantId: TENANT, id }));
+    await expect(lookup(undefined)).rejects.toThrow(RangeError);
+    await expect(inTenant(TENANT, () => findFlatOne(manager, Note, {}))).rejects.toThrow(RangeError);
+  });
+
+  it("rejects finding another tenant's row", async () => {
+    await inTenant(OTHER, () => insertRows(manager, Note, note('theirs')));
+    await expect(inTenant(TENANT, () => findFlatOne(manager, Note, { id: 'theirs' }))).rejects.toThrow(CrossTenantAccessError);
   });
 
   it('calls @AfterLoad listeners', async () => {

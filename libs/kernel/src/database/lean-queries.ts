@@ -5,6 +5,7 @@ import type {
   DataSource,
   EntityManager,
   EntityTarget,
+  FindOneOptions,
   ObjectLiteral,
   QueryDeepPartialEntity,
   SelectQueryBuilder,
@@ -22,6 +23,10 @@ type SubscriberHook = 'afterLoad' | 'beforeInsert' | 'afterInsert';
 const columnSlots = new WeakMap<EntityMetadata, Map<string, readonly ColumnSlot[] | undefined>>();
 /** Insert statements per entity, driver and row count. */
 const insertStatements = new WeakMap<EntityMetadata, Map<string, string>>();
+/** Lookup statements of `findFlatOne` per entity, driver, condition and column list. */
+const lookupStatements = new WeakMap<EntityMetadata, Map<string, string>>();
+/** Table alias of `findFlatOne` statements, which prefixes the keys of their result rows. */
+const LOOKUP_ALIAS = 'lookup';
 
 /**
  * Loads the rows of a select over one entity as `getMany` does, without TypeORM's relation-aware
@@ -49,25 +54,44 @@ export async function selectFlat<T extends ObjectLiteral>(query: SelectQueryBuil
   const slots = slotsFor(query.connection, metadata, map.mainAlias!.name);
   if (slots === undefined) return query.getMany();
 
-  const driver = query.connection.driver;
   const rows = (await query.getRawMany()) as Record<string, unknown>[];
-  const entities = rows.map((row) => {
-    const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
-    for (const { key, column } of slots) {
-      if (key in row) column.setEntityValue(entity, driver.prepareHydratedValue(row[key], column));
-    }
-    return entity;
-  });
-  if (map.callListeners) {
-    await runAfterLoadListeners(metadata, entities);
-    await runSubscribers('afterLoad', query.connection.manager, metadata, entities);
-  }
-  return entities;
+  return hydrate<T>(query.connection.manager, metadata, slots, rows, map.callListeners);
 }
 
 /** Returns the first entity that `selectFlat` loads, or null. The query keeps its own limit. */
 export async function selectFlatOne<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<T | null> {
   return (await selectFlat(query))[0] ?? null;
+}
+
+/**
+ * Loads the one entity whose columns equal `where`, usually its primary key, with only `columns`
+ * when given. It returns what `findOne` would, and the statement text is built once per entity,
+ * driver and shape of the lookup instead of by the query builder on every call.
+ *
+ * A `where` value that is undefined or null is rejected: TypeORM would drop it from the
+ * condition and match any row.
+ */
+export async function findFlatOne<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<Record<keyof T & string, string | number>>,
+  columns?: ReadonlyArray<keyof T & string>,
+): Promise<T | null> {
+  const metadata = manager.connection.getMetadata(target);
+  const keys = Object.keys(where) as Array<keyof T & string>;
+  const values = keys.map((key) => where[key]);
+  if (keys.length === 0 || values.some((value) => value === undefined || value === null)) {
+    throw new RangeError(
+      `Invalid findFlatOne(${metadata.name}) condition {${keys.join(', ')}}: give at least one key, each with a value`,
+    );
+  }
+  const slots = slotsFor(manager.connection, metadata, LOOKUP_ALIAS);
+  if (slots === undefined || metadata.relations.length > 0 || metadata.embeddeds.length > 0) {
+    const select = columns === undefined ? undefined : Object.fromEntries(columns.map((column) => [column, true]));
+    return manager.findOne(target, { where, select } as FindOneOptions<T>);
+  }
+  const rows = (await manager.query(lookupStatement(manager, metadata, keys, columns), values)) as Record<string, unknown>[];
+  return (await hydrate<T>(manager, metadata, slots, rows, true))[0] ?? null;
 }
 
 /**
@@ -110,12 +134,77 @@ export async function insertRows<T extends ObjectLiteral>(
   await runSubscribers('afterInsert', manager, metadata, entities);
 }
 
-function slotsFor(dataSource: DataSource, metadata: EntityMetadata, alias: string): readonly ColumnSlot[] | undefined {
-  let byAlias = columnSlots.get(metadata);
-  if (byAlias === undefined) {
-    byAlias = new Map();
-    columnSlots.set(metadata, byAlias);
+async function hydrate<T extends ObjectLiteral>(
+  manager: EntityManager,
+  metadata: EntityMetadata,
+  slots: readonly ColumnSlot[],
+  rows: Record<string, unknown>[],
+  callListeners: boolean,
+): Promise<T[]> {
+  const driver = manager.connection.driver;
+  const entities = rows.map((row) => {
+    const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
+    for (const { key, column } of slots) {
+      if (key in row) column.setEntityValue(entity, driver.prepareHydratedValue(row[key], column));
+    }
+    return entity;
+  });
+  if (callListeners) {
+    await runAfterLoadListeners(metadata, entities);
+    await runSubscribers('afterLoad', manager, metadata, entities);
   }
+  return entities;
+}
+
+function lookupStatement(
+  manager: EntityManager,
+  metadata: EntityMetadata,
+  keys: readonly string[],
+  columns: readonly string[] | undefined,
+): string {
+  const driver = manager.connection.driver;
+  const byShape = cachedFor(lookupStatements, metadata);
+  const cacheKey = `${driver.options.type}:${keys.join(',')}:${columns?.join(',') ?? '*'}`;
+  const cached = byShape.get(cacheKey);
+  if (cached !== undefined) return cached;
+
+  const alias = driver.escape(LOOKUP_ALIAS);
+  const column = (property: string): ColumnMetadata => {
+    const found = metadata.findColumnWithPropertyName(property);
+    if (found === undefined) throw new RangeError(`Invalid column "${property}" of ${metadata.name}: use a property name of the entity`);
+    return found;
+  };
+  const selected = columns === undefined ? metadata.columns : columns.map(column);
+  const list = selected
+    .map((item) => `${alias}.${driver.escape(item.databaseName)} AS ${driver.escape(`${LOOKUP_ALIAS}_${item.databaseName}`)}`)
+    .join(', ');
+  const conditions = keys
+    .map((key, index) => `${alias}.${driver.escape(column(key).databaseName)} = ${driver.createParameter(key, index)}`)
+    .join(' AND ');
+  const statement = `SELECT ${list} FROM ${tableOf(manager, metadata)} ${alias} WHERE ${conditions} LIMIT 1`;
+  byShape.set(cacheKey, statement);
+  return statement;
+}
+
+function tableOf(manager: EntityManager, metadata: EntityMetadata): string {
+  const driver = manager.connection.driver;
+  return metadata.tablePath
+    .split('.')
+    .map((part) => driver.escape(part))
+    .join('.');
+}
+
+function cachedFor<V>(cache: WeakMap<EntityMetadata, Map<string, V>>, metadata: EntityMetadata): Map<string, V> {
+  let byShape = cache.get(metadata);
+  if (byShape === undefined) {
+    byShape = new Map();
+    cache.set(metadata, byShape);
+  }
+  return byShape;
+}
+
+function slotsFor(dataSource: DataSource, metadata: EntityMetadata, alias: string): readonly ColumnSlot[] | undefined {
+  const byAlias = cachedFor(columnSlots, metadata);
   const cacheKey = `${dataSource.driver.options.type}:${alias}`;
   if (byAlias.has(cacheKey)) return byAlias.get(cacheKey);
 
@@ -144,19 +233,12 @@ function persistentValues(manager: EntityManager, metadata: EntityMetadata, rows
 
 function insertStatement(manager: EntityManager, metadata: EntityMetadata, rowCount: number): string {
   const driver = manager.connection.driver;
-  let byShape = insertStatements.get(metadata);
-  if (byShape === undefined) {
-    byShape = new Map();
-    insertStatements.set(metadata, byShape);
-  }
+  const byShape = cachedFor(insertStatements, metadata);
   const cacheKey = `${driver.options.type}:${rowCount}`;
   const cached = byShape.get(cacheKey);
   if (cached !== undefined) return cached;
 
-  const table = metadata.tablePath
-    .split('.')
-    .map((part) => driver.escape(part))
-    .join('.');
+  const table = tableOf(manager, metadata);
   const names = metadata.columns.map((column) => driver.escape(column.databaseName)).join(', ');
   let index = 0;
   const tuples = Array.from({ length: rowCount }, () => {
