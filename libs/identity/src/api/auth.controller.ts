@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AuthGuard } from '@nestjs/passport';
-import { Authenticated, CurrentPrincipal, MasalaException, Public, TenantDatabase, type Principal } from '#kernel';
+import { Authenticated, CurrentPrincipal, MasalaException, Public, TenantDatabase, findFlatOne, type Principal } from '#kernel';
 import type { LoginResult } from '../commands/log-in/log-in.command.js';
 import { LogOutCommand } from '../commands/log-out/log-out.command.js';
 import { RefreshSessionCommand } from '../commands/refresh-session/refresh-session.command.js';
@@ -68,13 +68,16 @@ export class AuthController {
     const permissions = [...principal.permissions].sort();
     if (principal.actor.type === 'api_key') {
       const key = await this.database.read(tenantId, (manager) =>
-        manager.findOneOrFail(ApiKey, { where: { tenantId, id: principal.actor.id } }),
+        findFlatOne(manager, ApiKey, { tenantId, id: principal.actor.id }),
       );
+      // The key or account can go between the access check and this read, such as by erasure.
+      if (!key) throw IdentityException.unauthenticated('The token has been revoked');
       return { id: key.id, type: 'api_key', name: key.name, tenant, roles: [], permissions };
     }
     const user = await this.database.read(tenantId, (manager) =>
-      manager.findOneOrFail(User, { where: { tenantId, id: principal.actor.id } }),
+      findFlatOne(manager, User, { tenantId, id: principal.actor.id }),
     );
+    if (!user) throw IdentityException.unauthenticated('The token has been revoked');
     return {
       id: user.id,
       type: 'user',

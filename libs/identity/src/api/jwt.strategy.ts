@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { MASALA_SETTINGS, RequestContext, TenantDatabase, selectFlatOne, type MasalaSettings } from '#kernel';
+import { MASALA_SETTINGS, RequestContext, TenantDatabase, findFlatOne, type MasalaSettings } from '#kernel';
 import { IdentityException } from '../domain/identity.exception.js';
 import type { IdentityPrincipal } from '../domain/identity-principal.js';
 import { User } from '../domain/user.entity.js';
@@ -68,13 +68,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const tenantId = context.tenantId;
     // Only the columns the check needs: the encrypted profile fields are not read or decrypted.
     const user = await this.database.read(tenantId, (manager) =>
-      selectFlatOne(
-        manager
-          .createQueryBuilder(User, 'user')
-          .select(['user.tenantId', 'user.id', 'user.status', 'user.tokenVersion', 'user.roles'])
-          .where('user.tenantId = :tenantId AND user.id = :id', { tenantId, id: claims.sub })
-          .limit(1),
-      ),
+      findFlatOne(manager, User, { tenantId, id: claims.sub }, ['tenantId', 'id', 'status', 'tokenVersion', 'roles']),
     );
     if (!user || user.status !== 'active' || user.tokenVersion !== claims.ver) {
       throw IdentityException.unauthenticated('The token has been revoked');

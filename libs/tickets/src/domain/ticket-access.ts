@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { selectFlatOne, type Principal } from '#kernel';
+import { findFlatOne, type Principal } from '#kernel';
 import { Ticket } from './ticket.entity.js';
 import type { TicketViewer } from './ticket.view.js';
 import { TicketsException } from './tickets.exception.js';
@@ -38,13 +38,7 @@ export async function findVisibleTicket(
   principal: Caller,
   ticketId: string,
 ): Promise<Ticket> {
-  const ticket = await selectFlatOne(
-    manager
-      .getRepository(Ticket)
-      .createQueryBuilder('ticket')
-      .where('ticket.tenantId = :tenantId AND ticket.id = :ticketId', { tenantId: principal.tenantId, ticketId })
-      .limit(1),
-  );
+  const ticket = await findFlatOne(manager, Ticket, { tenantId: principal.tenantId, id: ticketId });
   if (ticket === null || !canReadTicket(principal, ticket)) throw TicketsException.ticketNotFound();
   return ticket;
 }
