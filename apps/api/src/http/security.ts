@@ -44,14 +44,15 @@ export function applyHttpSecurity(app: INestApplication, settings: MasalaSetting
     strictTransportSecurity: hsts,
   });
   const docs = helmet({ strictTransportSecurity: hsts });
+  const apiHeaders = [['Cache-Control', 'no-store'], ...staticHeadersOf(api)] as const;
 
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (DOCS_PATH.test(request.path)) {
       docs(request, response, next);
       return;
     }
-    response.setHeader('Cache-Control', 'no-store');
-    api(request, response, next);
+    for (const [name, value] of apiHeaders) response.setHeader(name, value);
+    next();
   });
 
   // Node reads maxHeaderSize from the server for each new connection (Node 20 _http_server.js).
@@ -60,6 +61,26 @@ export function applyHttpSecurity(app: INestApplication, settings: MasalaSetting
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
     respondToClientError(error, socket, settings.maxHeaderBytes),
   );
+}
+
+/**
+ * Runs a helmet middleware once on a stand-in response and returns the headers it sets. The API's
+ * helmet settings contain no per-request value such as a nonce, so every response can get the
+ * same headers without passing through helmet's dozen middlewares each time.
+ */
+function staticHeadersOf(middleware: ReturnType<typeof helmet>): Array<[string, string]> {
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: unknown) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  let finished = false;
+  middleware({} as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+    finished = true;
+  });
+  if (!finished) throw new Error('Invalid helmet setup: its middleware did not finish synchronously, so its headers cannot be computed at startup');
+  return [...headers];
 }
 
 /**
