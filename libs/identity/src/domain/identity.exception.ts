@@ -61,6 +61,15 @@ export class IdentityException extends MasalaException {
     );
   }
 
+  /** An erasure that would leave the tenant without an active Admin. */
+  static lastAdminErasure(): IdentityException {
+    return new IdentityException(
+      ErrorCode.Conflict,
+      'This account is the last active Admin of the tenant; make another user Admin before erasing it',
+      { errors: [{ field: 'userId', rule: 'last_admin', message: 'erasing this account would leave the tenant without an active Admin' }] },
+    );
+  }
+
   static conflict(message: string): IdentityException {
     return new IdentityException(ErrorCode.Conflict, message);
   }

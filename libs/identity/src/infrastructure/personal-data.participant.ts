@@ -9,10 +9,12 @@ import {
   type PersonalDataParticipant,
   type UnitOfWork,
 } from '#kernel';
+import { IdentityException } from '../domain/identity.exception.js';
 import { RecoveryCode } from '../domain/recovery-code.entity.js';
 import { RefreshToken } from '../domain/refresh-token.entity.js';
 import { User } from '../domain/user.entity.js';
 import { UserToken } from '../domain/user-token.entity.js';
+import { hasAnotherActiveAdmin, isActiveAdmin } from './active-admins.js';
 import { EmailIndex } from './email-index.js';
 
 /** Stored in place of the e-mail address and display name of an erased account. */
@@ -115,6 +117,11 @@ export class IdentityPersonalDataParticipant
   async erase(unitOfWork: UnitOfWork, subject: DataSubject): Promise<ErasureCounts> {
     const { manager, tenantId } = unitOfWork;
     const where = { tenantId, id: subject.id };
+    // The erasure runs in one transaction, so this rejection leaves every context's data as it was.
+    const account = await manager.findOne(User, { select: { tenantId: true, id: true, status: true, roles: true }, where });
+    if (account && isActiveAdmin(account) && !(await hasAnotherActiveAdmin(manager, tenantId, subject.id))) {
+      throw IdentityException.lastAdminErasure();
+    }
     const result = await manager.update(User, where, {
       email: ERASED,
       emailLookup: `erased:${subject.id}`,

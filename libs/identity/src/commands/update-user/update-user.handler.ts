@@ -19,6 +19,7 @@ import {
   UserRoleChangedEvent,
   UserUpdatedEvent,
 } from '../../events/identity.events.js';
+import { hasAnotherActiveAdmin, isActiveAdmin } from '../../infrastructure/active-admins.js';
 import { RoleCatalog } from '../../infrastructure/role-catalog.js';
 import { endAllSessions } from '../../infrastructure/sessions.js';
 import { UpdateUserCommand, type UserChanges } from './update-user.command.js';
@@ -134,37 +135,17 @@ function rejectSelfChange(changes: UserChanges, newRoles: string[] | undefined):
   }
 }
 
-/**
- * Rejects taking the Admin role from, or disabling, the tenant's last active Admin. On PostgreSQL
- * a transaction-scoped advisory lock makes two such changes wait for each other, so two Admins
- * cannot remove each other at the same moment; SQLite's single write queue already does that.
- */
+/** Rejects taking the Admin role from, or disabling, the tenant's last active Admin. */
 async function keepAnActiveAdmin(
   manager: EntityManager,
   user: User,
   newRoles: string[] | undefined,
   status: UserChanges['status'],
 ): Promise<void> {
-  if (user.status !== 'active' || !user.roles.includes('Admin')) return;
+  if (!isActiveAdmin(user)) return;
   const losesAdmin = newRoles !== undefined && !newRoles.includes('Admin');
   if (!losesAdmin && status !== 'disabled') return;
-
-  if (manager.connection.driver.options.type === 'postgres') {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`identity-admins:${user.tenantId}`]);
-  }
-  // LIKE on the JSON text of roles narrows the rows. The exact check runs on the parsed list,
-  // because SQLite's LIKE ignores case and would also match a domain role called "admin".
-  const candidates = await manager
-    .createQueryBuilder(User, 'other')
-    .select(['other.tenantId', 'other.id', 'other.roles'])
-    .where('other.tenantId = :tenantId AND other.status = :status AND other.id <> :id', {
-      tenantId: user.tenantId,
-      status: 'active',
-      id: user.id,
-    })
-    .andWhere('other.roles LIKE :admin', { admin: '%"Admin"%' })
-    .getMany();
-  if (!candidates.some((candidate) => candidate.roles.includes('Admin'))) {
+  if (!(await hasAnotherActiveAdmin(manager, user.tenantId, user.id))) {
     throw IdentityException.lastAdmin(losesAdmin ? 'roles' : 'status');
   }
 }
