@@ -112,6 +112,19 @@ describe('ticket attachments', () => {
     await upload(customer, PNG, 'sneaky.png').field('internal', 'true').expect(403);
   });
 
+  it('moves updatedAt on public uploads only', async () => {
+    const updatedAt = async () => (await agent('get', `/api/v1/tickets/${ticketId}`).expect(200)).body.updatedAt as string;
+    const before = await updatedAt();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const shared = (await upload(customer, PNG, 'shared.png').expect(201)).body;
+    expect(await updatedAt()).toBe(shared.createdAt);
+    expect(shared.createdAt > before).toBe(true);
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await upload(agent, PNG, 'note.png').field('internal', 'true').expect(201);
+    expect(await updatedAt()).toBe(shared.createdAt);
+  });
+
   it('rejects a file over the limit with 413', async () => {
     const response = await upload(customer, Buffer.alloc(LIMIT + 1, 1), 'big.bin').expect(413);
     expect(response.headers['content-type']).toContain('application/problem+json');

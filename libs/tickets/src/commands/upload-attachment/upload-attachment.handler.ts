@@ -6,6 +6,8 @@ import { TicketAttachment } from '../../domain/attachment.entity.js';
 import { toAttachmentView, type AttachmentView } from '../../domain/attachment.view.js';
 import { sanitizeFileName } from '../../domain/file-name.js';
 import { assertPermission, findVisibleTicket } from '../../domain/ticket-access.js';
+import { updateTimeAfter } from '../../domain/ticket-activity.js';
+import { Ticket } from '../../domain/ticket.entity.js';
 import { AttachmentUploadedEvent } from '../../events/attachment.events.js';
 import { AttachmentFiles } from '../../infrastructure/attachments/attachment-files.js';
 import { sniffContentType } from '../../infrastructure/attachments/content-type.js';
@@ -48,6 +50,15 @@ export class UploadAttachmentHandler implements ICommandHandler<UploadAttachment
       await this.database.write(tenantId, async (unitOfWork) => {
         const ticket = await findVisibleTicket(unitOfWork.manager, principal, ticketId);
         await unitOfWork.manager.insert(TicketAttachment, attachment as QueryDeepPartialEntity<TicketAttachment>);
+        // A public attachment is visible to every reader, so it moves updatedAt. An internal one does not.
+        if (!internal) {
+          await unitOfWork.manager
+            .createQueryBuilder()
+            .update(Ticket)
+            .set({ updatedAt: updateTimeAfter(ticket.updatedAt, attachment.createdAt) })
+            .where('tenant_id = :tenantId AND id = :id', { tenantId, id: ticket.id })
+            .execute();
+        }
         await unitOfWork.emit(new AttachmentUploadedEvent(ticket, attachment, actor));
       });
     } catch (error) {
