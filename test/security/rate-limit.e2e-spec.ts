@@ -88,6 +88,22 @@ describe('rate limits', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('rejects a throttled tenant before authentication', async () => {
+    const forged = await list('flood', 'not-a-token').expect(429);
+    expect(forged.body).toMatchObject({ scope: 'tenant', limit: TENANT_LIMIT });
+    expect(forged.headers['x-ratelimit-remaining-tenant']).toBe('0');
+    await list('calm', 'not-a-token').expect(401);
+  });
+
+  it('still lets a throttled tenant log in', async () => {
+    await t.http
+      .post('/api/v1/auth/login')
+      .set('X-Tenant-ID', 'flood')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send({ email: 'user0@flood.test', password: TEST_PASSWORD })
+      .expect(200);
+  });
+
   it('throttles one client within its tenant', async () => {
     const first: number[] = [];
     for (let index = 0; index < CLIENT_LIMIT + 1; index += 1)

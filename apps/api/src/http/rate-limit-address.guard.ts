@@ -3,7 +3,9 @@ import type { Response } from 'express';
 import { MASALA_SETTINGS, RequestContext, type MasalaSettings } from '#kernel';
 import {
   ADDRESS_HIT,
+  BlockedTenants,
   UNLIMITED_PATH,
+  hasCredentials,
   WINDOW_MS,
   setLimitHeaders,
   tooManyRequests,
@@ -23,6 +25,9 @@ import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.
  * holds only requests to public routes and requests that the access guard rejects (401, or 403
  * for a verified caller without the permission).
  *
+ * A request with a credential for a tenant that is over its tenant limit (see BlockedTenants) gets
+ * 429 here at once, without counting, so the flood of a throttled tenant is not authenticated.
+ *
  * NOTE: a verified caller behind the same address, such as one NAT or an unlisted proxy, also
  * gets 429 while the address is over the limit, because the limit is checked before
  * authentication.
@@ -32,14 +37,24 @@ export class AddressRateLimitGuard implements CanActivate {
   constructor(
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
     @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
+    private readonly blockedTenants: BlockedTenants,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RateLimitedRequest>();
     if (UNLIMITED_PATH.test(request.path)) return true;
-
+    const response = context.switchToHttp().getResponse<Response>();
     const tenantId = RequestContext.find()?.tenantId ?? '-';
+
+    // Only verified requests count in the tenant limit, so no outsider can put a tenant over it.
+    // Credentials are verified after this guard, so this 429 reveals nothing about them.
+    const blocked = tenantId !== '-' && hasCredentials(request) ? this.blockedTenants.find(tenantId) : undefined;
+    if (blocked !== undefined) {
+      setLimitHeaders(response, blocked.limit, blocked.record);
+      throw tooManyRequests(blocked.limit, blocked.record);
+    }
+
     const limit: RateLimit = {
       name: 'address',
       limit: this.settings.clientRateLimitPerMinute,
@@ -47,7 +62,7 @@ export class AddressRateLimitGuard implements CanActivate {
     };
     const record = await this.storage.increment(limit.tracker, WINDOW_MS, limit.limit, 0, limit.name);
     request[ADDRESS_HIT] = limit;
-    setLimitHeaders(context.switchToHttp().getResponse<Response>(), limit, record);
+    setLimitHeaders(response, limit, record);
     if (record.isBlocked) throw tooManyRequests(limit, record);
     return true;
   }

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCode, MasalaException, type Principal } from '#kernel';
 import type { RateLimitRecord } from './rate-limit-storage.js';
@@ -17,6 +18,7 @@ export interface RateLimitedRequest {
   method: string;
   path: string;
   ip?: string;
+  headers: Record<string, string | string[] | undefined>;
   body?: unknown;
   principal?: Principal;
   /** The address limit that counted this request, until a verified caller gets it back. */
@@ -24,6 +26,8 @@ export interface RateLimitedRequest {
 }
 
 export const WINDOW_MS = 60_000;
+/** Name of the per-tenant limit, in its headers and in the problem's `scope`. */
+export const TENANT_LIMIT = 'tenant';
 /** Routes that are never limited: probes and metrics scrapes come from the platform. */
 export const UNLIMITED_PATH = /^\/(health\/|metrics(\/|$))/;
 
@@ -56,4 +60,45 @@ export function tooManyRequests(limit: RateLimit, record: RateLimitRecord): Masa
       extensions: { limit: limit.limit, scope: limit.name },
     },
   );
+}
+
+/**
+ * Tenants that this instance has seen over their `tenant` limit, until their window ends. The
+ * windows are fixed and a tenant's count only grows within one, so such a tenant stays over its
+ * limit until then. AddressRateLimitGuard rejects their credentialed requests before the access
+ * guard verifies them, so a flooding tenant costs little more than its 429 responses.
+ *
+ * NOTE: a raised `rateLimitPerMinute` takes effect for a tenant already over the old limit only
+ * when its current window ends, at most a minute later.
+ */
+@Injectable()
+export class BlockedTenants {
+  private readonly blocked = new Map<string, { limit: RateLimit; endsAt: number }>();
+
+  /** Records that `limit` (a tenant limit, tracked by tenant id) rejected a request. */
+  block(limit: RateLimit, record: RateLimitRecord): void {
+    // The record rounds the time left up to whole seconds. One second less never rejects a
+    // request of the next window, and a request that comes in that second is counted as usual.
+    const secondsLeft = Math.max(0, record.timeToBlockExpire - 1);
+    if (secondsLeft > 0) this.blocked.set(limit.tracker, { limit, endsAt: Date.now() + secondsLeft * 1000 });
+  }
+
+  /** Returns the limit and record to reject the tenant's request with, or undefined. */
+  find(tenantId: string): { limit: RateLimit; record: RateLimitRecord } | undefined {
+    const entry = this.blocked.get(tenantId);
+    if (entry === undefined) return undefined;
+    const left = entry.endsAt - Date.now();
+    if (left <= 0) {
+      this.blocked.delete(tenantId);
+      return undefined;
+    }
+    const seconds = Math.ceil(left / 1000);
+    const record = { totalHits: entry.limit.limit + 1, timeToExpire: seconds, isBlocked: true, timeToBlockExpire: seconds };
+    return { limit: entry.limit, record };
+  }
+}
+
+/** Returns whether the request carries a credential that the access guard would verify. */
+export function hasCredentials(request: RateLimitedRequest): boolean {
+  return request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
 }

@@ -10,6 +10,8 @@ import {
 import { TenantRegistry } from '#tenancy';
 import {
   ADDRESS_HIT,
+  BlockedTenants,
+  TENANT_LIMIT,
   UNLIMITED_PATH,
   WINDOW_MS,
   removeLimitHeaders,
@@ -29,7 +31,9 @@ const LOGIN_PATH = /\/auth\/login(\/|$)/;
  *   however many sessions the user has;
  * - `tenant`: every authenticated request of a tenant, by the tenant's `rateLimitPerMinute`
  *   setting or MASALA_RATE_LIMIT_PER_MINUTE. A request that the client limit rejects is not
- *   counted here, so a client over its own limit takes no more of the tenant's budget;
+ *   counted here, so a client over its own limit takes no more of the tenant's budget. Once a
+ *   tenant is over, BlockedTenants lets the address guard reject its requests before
+ *   authentication until the window ends;
  * - `login-address` and `login-account`: logins per address and per account
  *   (MASALA_LOGIN_RATE_LIMIT_PER_MINUTE each), before the password is checked.
  * The client address is `request.ip`, which honours X-Forwarded-For only from
@@ -48,6 +52,7 @@ export class RateLimitGuard implements CanActivate {
     @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
     private readonly registry: TenantRegistry,
     private readonly encryption: FieldEncryption,
+    private readonly blockedTenants: BlockedTenants,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -73,7 +78,9 @@ export class RateLimitGuard implements CanActivate {
   private async count(response: Response, limit: RateLimit): Promise<void> {
     const record = await this.storage.increment(limit.tracker, WINDOW_MS, limit.limit, 0, limit.name);
     setLimitHeaders(response, limit, record);
-    if (record.isBlocked) throw tooManyRequests(limit, record);
+    if (!record.isBlocked) return;
+    if (limit.name === TENANT_LIMIT) this.blockedTenants.block(limit, record);
+    throw tooManyRequests(limit, record);
   }
 
   private async returnAddressHit(request: RateLimitedRequest, response: Response): Promise<void> {
@@ -96,7 +103,7 @@ export class RateLimitGuard implements CanActivate {
   private async tenantLimit(principal: Principal): Promise<RateLimit> {
     const tenant = await this.registry.findById(principal.tenantId);
     return {
-      name: 'tenant',
+      name: TENANT_LIMIT,
       limit: tenant?.settings.rateLimitPerMinute ?? this.settings.rateLimitPerMinute,
       tracker: principal.tenantId,
     };

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { MASALA_SETTINGS, type MasalaSettings } from '#kernel';
 import { TenancyModule } from '#tenancy';
 import { AddressRateLimitGuard } from './rate-limit-address.guard.js';
+import { BlockedTenants } from './rate-limit-http.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { MemoryRateLimitStorage, RATE_LIMIT_STORAGE } from './rate-limit-storage.js';
 import { RedisRateLimitStorage } from './redis-rate-limit-storage.js';
@@ -28,9 +29,10 @@ import { RedisRateLimitStorage } from './redis-rate-limit-storage.js';
           ? new MemoryRateLimitStorage()
           : new RedisRateLimitStorage(settings.redisUrl),
     },
+    BlockedTenants,
     { provide: APP_GUARD, useClass: AddressRateLimitGuard },
   ],
-  exports: [RATE_LIMIT_STORAGE],
+  exports: [RATE_LIMIT_STORAGE, BlockedTenants],
 })
 export class RateLimitModule {}
 
