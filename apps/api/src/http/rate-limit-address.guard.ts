@@ -1,16 +1,13 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Response } from 'express';
 import { MASALA_SETTINGS, RequestContext, type MasalaSettings } from '#kernel';
 import {
   ADDRESS_HIT,
   BlockedTenants,
-  UNLIMITED_PATH,
-  hasCredentials,
   WINDOW_MS,
-  setLimitHeaders,
-  tooManyRequests,
+  applyLimit,
+  hasCredentials,
+  limitedExchange,
   type RateLimit,
-  type RateLimitedRequest,
 } from './rate-limit-http.js';
 import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.js';
 
@@ -41,19 +38,15 @@ export class AddressRateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<RateLimitedRequest>();
-    if (UNLIMITED_PATH.test(request.path)) return true;
-    const response = context.switchToHttp().getResponse<Response>();
+    const exchange = limitedExchange(context);
+    if (exchange === undefined) return true;
+    const { request, response } = exchange;
     const tenantId = RequestContext.find()?.tenantId ?? '-';
 
     // Only verified requests count in the tenant limit, so no outsider can put a tenant over it.
     // Credentials are verified after this guard, so this 429 reveals nothing about them.
     const blocked = tenantId !== '-' && hasCredentials(request) ? this.blockedTenants.find(tenantId) : undefined;
-    if (blocked !== undefined) {
-      setLimitHeaders(response, blocked.limit, blocked.record);
-      throw tooManyRequests(blocked.limit, blocked.record);
-    }
+    if (blocked !== undefined) applyLimit(response, blocked.limit, blocked.record);
 
     const limit: RateLimit = {
       name: 'address',
@@ -62,8 +55,7 @@ export class AddressRateLimitGuard implements CanActivate {
     };
     const record = await this.storage.increment(limit.tracker, WINDOW_MS, limit.limit, 0, limit.name);
     request[ADDRESS_HIT] = limit;
-    setLimitHeaders(response, limit, record);
-    if (record.isBlocked) throw tooManyRequests(limit, record);
+    applyLimit(response, limit, record);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCode, MasalaException, type Principal } from '#kernel';
 import type { RateLimitRecord } from './rate-limit-storage.js';
@@ -42,6 +42,23 @@ export function setLimitHeaders(
     String(Math.max(0, limit.limit - record.totalHits)),
   );
   response.setHeader(`X-RateLimit-Reset-${limit.name}`, String(record.timeToExpire));
+}
+
+/** Sets the limit's headers, then throws 429 when the record is over the limit. */
+export function applyLimit(response: Response, limit: RateLimit, record: RateLimitRecord): void {
+  setLimitHeaders(response, limit, record);
+  if (record.isBlocked) throw tooManyRequests(limit, record);
+}
+
+/** Returns the request and response of an HTTP request that is rate limited, or undefined. */
+export function limitedExchange(
+  context: ExecutionContext,
+): { request: RateLimitedRequest; response: Response } | undefined {
+  if (context.getType() !== 'http') return undefined;
+  const http = context.switchToHttp();
+  const request = http.getRequest<RateLimitedRequest>();
+  if (UNLIMITED_PATH.test(request.path)) return undefined;
+  return { request, response: http.getResponse<Response>() };
 }
 
 export function removeLimitHeaders(response: Response, limit: RateLimit): void {

@@ -12,11 +12,10 @@ import {
   ADDRESS_HIT,
   BlockedTenants,
   TENANT_LIMIT,
-  UNLIMITED_PATH,
   WINDOW_MS,
+  applyLimit,
+  limitedExchange,
   removeLimitHeaders,
-  setLimitHeaders,
-  tooManyRequests,
   type RateLimit,
   type RateLimitedRequest,
 } from './rate-limit-http.js';
@@ -56,10 +55,9 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<RateLimitedRequest>();
-    if (UNLIMITED_PATH.test(request.path)) return true;
-    const response = context.switchToHttp().getResponse<Response>();
+    const exchange = limitedExchange(context);
+    if (exchange === undefined) return true;
+    const { request, response } = exchange;
 
     const principal = request.principal;
     if (principal !== undefined) {
@@ -77,10 +75,8 @@ export class RateLimitGuard implements CanActivate {
   /** Counts one request in `limit` and throws 429 when that puts it over the limit. */
   private async count(response: Response, limit: RateLimit): Promise<void> {
     const record = await this.storage.increment(limit.tracker, WINDOW_MS, limit.limit, 0, limit.name);
-    setLimitHeaders(response, limit, record);
-    if (!record.isBlocked) return;
-    if (limit.name === TENANT_LIMIT) this.blockedTenants.block(limit, record);
-    throw tooManyRequests(limit, record);
+    if (record.isBlocked && limit.name === TENANT_LIMIT) this.blockedTenants.block(limit, record);
+    applyLimit(response, limit, record);
   }
 
   private async returnAddressHit(request: RateLimitedRequest, response: Response): Promise<void> {
