@@ -23,6 +23,8 @@ type SubscriberHook = 'afterLoad' | 'beforeInsert' | 'afterInsert';
 const columnSlots = new WeakMap<EntityMetadata, Map<string, readonly ColumnSlot[] | undefined>>();
 /** Insert statements per entity, driver and row count. */
 const insertStatements = new WeakMap<EntityMetadata, Map<string, string>>();
+/** Verdicts of `leanInsertable` per entity: whether `insertRows` may write the rows itself. */
+const leanInsertables = new WeakMap<EntityMetadata, boolean>();
 /** Lookup statements of `findFlatOne` per entity, driver, condition and column list. */
 const lookupStatements = new WeakMap<EntityMetadata, Map<string, string>>();
 /** Table alias of `findFlatOne` statements, which prefixes the keys of their result rows. */
@@ -134,6 +136,7 @@ export async function insertRows<T extends ObjectLiteral>(
   await runSubscribers('afterInsert', manager, metadata, entities);
 }
 
+/** Builds entities from raw rows keyed by `slots`, then runs the load listeners and subscribers. */
 async function hydrate<T extends ObjectLiteral>(
   manager: EntityManager,
   metadata: EntityMetadata,
@@ -251,16 +254,19 @@ function insertStatement(manager: EntityManager, metadata: EntityMetadata, rowCo
 }
 
 function leanInsertable(metadata: EntityMetadata): boolean {
+  const known = leanInsertables.get(metadata);
+  if (known !== undefined) return known;
   const plainColumns = metadata.columns.every(
     (column) => !column.isGenerated && !column.isVirtual && !column.isVirtualProperty && !column.isVersion,
   );
-  return (
+  const lean =
     plainColumns &&
     metadata.relations.length === 0 &&
     metadata.embeddeds.length === 0 &&
     metadata.beforeInsertListeners.length === 0 &&
-    metadata.afterInsertListeners.length === 0
-  );
+    metadata.afterInsertListeners.length === 0;
+  leanInsertables.set(metadata, lean);
+  return lean;
 }
 
 async function runAfterLoadListeners(metadata: EntityMetadata, entities: ObjectLiteral[]): Promise<void> {
