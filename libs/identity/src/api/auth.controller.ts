@@ -71,7 +71,7 @@ export class AuthController {
         findFlatOne(manager, ApiKey, { tenantId, id: principal.actor.id }),
       );
       // The key or account can go between the access check and this read, such as by erasure.
-      if (!key) throw IdentityException.unauthenticated('The token has been revoked');
+      if (!key) throw IdentityException.unauthenticated('The API key has been revoked');
       return { id: key.id, type: 'api_key', name: key.name, tenant, roles: [], permissions };
     }
     const user = await this.database.read(tenantId, (manager) =>
