@@ -89,10 +89,18 @@ describe('rate limits', () => {
   });
 
   it('rejects a throttled tenant before authentication', async () => {
-    const forged = await list('flood', 'not-a-token').expect(429);
+    const [header, payload] = tokens['flood0']!.split('.');
+    const forged = await list('flood', `${header}.${payload}.forged-signature`).expect(429);
     expect(forged.body).toMatchObject({ scope: 'tenant', limit: TENANT_LIMIT });
     expect(forged.headers['x-ratelimit-remaining-tenant']).toBe('0');
-    await list('calm', 'not-a-token').expect(401);
+    await list('calm', `${header}.${payload}.forged-signature`).expect(401);
+  });
+
+  it("leaves another tenant's token to authentication", async () => {
+    // From an address of its own, because the logins of the setup used up most of the address limit.
+    const fromOtherAddress = (token: string) => list('flood', token).set('X-Forwarded-For', '203.0.113.20');
+    await fromOtherAddress(tokens['calm0']!).expect(401);
+    await fromOtherAddress('not-a-token').expect(401);
   });
 
   it('still lets a throttled tenant log in', async () => {

@@ -5,7 +5,7 @@ import {
   BlockedTenants,
   WINDOW_MS,
   applyLimit,
-  hasCredentials,
+  claimsTenant,
   limitedExchange,
   type RateLimit,
 } from './rate-limit-http.js';
@@ -22,8 +22,9 @@ import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.
  * holds only requests to public routes and requests that the access guard rejects (401, or 403
  * for a verified caller without the permission).
  *
- * A request with a credential for a tenant that is over its tenant limit (see BlockedTenants) gets
- * 429 here at once, without counting, so the flood of a throttled tenant is not authenticated.
+ * A request with a credential for a tenant that is over its tenant limit (see BlockedTenants and
+ * claimsTenant) gets 429 here at once, without counting, so the flood of a throttled tenant is not
+ * authenticated.
  *
  * NOTE: a verified caller behind the same address, such as one NAT or an unlisted proxy, also
  * gets 429 while the address is over the limit, because the limit is checked before
@@ -45,7 +46,7 @@ export class AddressRateLimitGuard implements CanActivate {
 
     // Only verified requests count in the tenant limit, so no outsider can put a tenant over it.
     // Credentials are verified after this guard, so this 429 reveals nothing about them.
-    const blocked = tenantId !== '-' && hasCredentials(request) ? this.blockedTenants.find(tenantId) : undefined;
+    const blocked = tenantId !== '-' && claimsTenant(request, tenantId) ? this.blockedTenants.find(tenantId) : undefined;
     if (blocked !== undefined) applyLimit(response, blocked.limit, blocked.record);
 
     const limit: RateLimit = {

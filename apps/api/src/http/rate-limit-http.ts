@@ -115,7 +115,20 @@ export class BlockedTenants {
   }
 }
 
-/** Returns whether the request carries a credential that the access guard would verify. */
-export function hasCredentials(request: RateLimitedRequest): boolean {
-  return request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
+/**
+ * Returns whether the request carries a credential for `tenantId`: an API key, or a bearer token
+ * whose `tid` claim, read without verification, names the tenant. A token of another tenant is
+ * left to the access guard, which rejects it with 401 whatever the limits are.
+ */
+export function claimsTenant(request: RateLimitedRequest, tenantId: string): boolean {
+  if (request.headers['x-api-key'] !== undefined) return true;
+  const authorization = request.headers.authorization;
+  if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return false;
+  const payload = authorization.slice('Bearer '.length).split('.')[1];
+  if (payload === undefined) return false;
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown }).tid === tenantId;
+  } catch {
+    return false;
+  }
 }
