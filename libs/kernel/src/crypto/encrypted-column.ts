@@ -57,7 +57,7 @@ export class EncryptedColumnTransformer implements ValueTransformer {
       case 'json': {
         const envelope = readEnvelopeParts(value);
         if (envelope === undefined) return value;
-        const text = openEnvelope(this.context, envelope, tenantId);
+        const text = openEnvelope(this.context, value as string, envelope, tenantId);
         return text === ERASED_VALUE ? null : (JSON.parse(text) as unknown);
       }
       case 'json-fields':
@@ -100,10 +100,16 @@ function sealText(
 
 function openText(context: string, value: string, tenantId: string | undefined): string {
   const envelope = readEnvelopeParts(value);
-  return envelope === undefined ? value : openEnvelope(context, envelope, tenantId);
+  return envelope === undefined ? value : openEnvelope(context, value, envelope, tenantId);
 }
 
-function openEnvelope(context: string, envelope: ParsedEnvelope, tenantId: string | undefined): string {
+/** Decrypts a stored envelope, given as text and as parsed parts, through the plaintext cache. */
+function openEnvelope(
+  context: string,
+  text: string,
+  envelope: ParsedEnvelope,
+  tenantId: string | undefined,
+): string {
   const owner = tenantOfKeyId(envelope.keyId);
   if (tenantId !== undefined && owner !== tenantId) {
     // The same error as the tenant subscriber raises for the row itself, which runs after this.
@@ -111,7 +117,7 @@ function openEnvelope(context: string, envelope: ParsedEnvelope, tenantId: strin
   }
   const encryption = FieldEncryption.forTenant(owner);
   try {
-    return encryption.decrypt(envelope, context, tenantId);
+    return encryption.decryptStored(text, envelope, context, tenantId);
   } catch (error) {
     if (error instanceof KeyDestroyedError) return ERASED_VALUE;
     throw error;
@@ -146,7 +152,7 @@ function openFields(context: string, value: unknown, tenantId: string | undefine
       opened[key] = item;
       continue;
     }
-    const text = openEnvelope(fieldContext(context, key), envelope, tenantId);
+    const text = openEnvelope(fieldContext(context, key), item as string, envelope, tenantId);
     opened[key] = text === ERASED_VALUE ? ERASED_VALUE : (JSON.parse(text) as unknown);
   }
   return opened;

@@ -13,6 +13,7 @@ export function fieldEncryptionProvider(settings: MasalaSettings): Provider {
         dataDir: settings.dataDir,
         masterKeyFile: settings.masterKeyFile,
         masterKey: settings.masterKey,
+        plaintextCacheBytes: settings.decryptedCacheBytes,
       }),
   };
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { MissingRequestContextError, RequestContext } from '../context/request-context.js';
 import { encryptedJson, encryptedJsonFields, encryptedText } from './encrypted-column.js';
 import { DecryptionFailedError, KeyStoreError } from './errors.js';
-import { envelopeKeyId } from './field-envelope.js';
+import { envelopeKeyId, readEnvelopeParts } from './field-envelope.js';
 import { ERASED_VALUE, FieldEncryption } from './field-encryption.js';
 
 const TENANT = '5b0f7e1c-0000-4000-8000-000000000001';
@@ -18,13 +18,21 @@ describe('FieldEncryption', () => {
   let root: string;
   let encryption: FieldEncryption;
 
-  const open = (refreshMs = 1_000) =>
+  const open = (refreshMs = 1_000, plaintextCacheBytes = 0) =>
     FieldEncryption.open({
       keyStoreDir: join(root, 'keys'),
       dataDir: join(root, 'data'),
       masterKey: masterKey.toString('base64'),
       activeKeyRefreshMs: refreshMs,
+      plaintextCacheBytes,
     });
+  /** Replaces the instance under test with one that has a plaintext cache. */
+  const reopenWithCache = () => {
+    encryption.close();
+    encryption = open(1_000, 64 * 1024);
+    encryption.rememberTenant(TENANT, 'BE');
+    encryption.rememberTenant(OTHER, 'NL');
+  };
   const masterKey = randomBytes(32);
 
   beforeEach(() => {
@@ -112,6 +120,57 @@ describe('FieldEncryption', () => {
       encryption.destroySubjectKey(TENANT, 'user-1');
       expect(column.from(envelope)).toBe(ERASED_VALUE);
     });
+  });
+
+  it('caches tenant key values read through a column', () => {
+    reopenWithCache();
+    const envelope = encryption.encrypt(TENANT, 'tickets.description', 'Floor 3');
+    const column = encryptedText('tickets.description');
+    RequestContext.run({ correlationId: 'test', tenantId: TENANT }, () => {
+      expect(column.from(envelope)).toBe('Floor 3');
+      expect(column.from(envelope)).toBe('Floor 3');
+    });
+
+    expect(encryption.plaintextCacheUsage.entries).toBe(1);
+  });
+
+  it('never caches subject key values', () => {
+    reopenWithCache();
+    const envelope = encryption.encryptForSubject(TENANT, 'user-1', 'users.email', 'jan@example.be');
+    const column = encryptedText('users.email');
+    RequestContext.run({ correlationId: 'test', tenantId: TENANT }, () => {
+      expect(column.from(envelope)).toBe('jan@example.be');
+      expect(encryption.plaintextCacheUsage.entries).toBe(0);
+      encryption.destroySubjectKey(TENANT, 'user-1');
+      expect(column.from(envelope)).toBe(ERASED_VALUE);
+    });
+  });
+
+  it('rejects a cached envelope read as another tenant or column', () => {
+    reopenWithCache();
+    const envelope = encryption.encrypt(TENANT, 'tickets.description', 'Floor 3');
+    const parts = readEnvelopeParts(envelope)!;
+    expect(encryption.decryptStored(envelope, parts, 'tickets.description', TENANT)).toBe('Floor 3');
+
+    expect(() => encryption.decryptStored(envelope, parts, 'tickets.description', OTHER)).toThrow(
+      DecryptionFailedError,
+    );
+    expect(() => encryption.decryptStored(envelope, parts, 'tickets.title', TENANT)).toThrow(
+      DecryptionFailedError,
+    );
+  });
+
+  it('empties the plaintext cache on rotation and erasure', () => {
+    reopenWithCache();
+    const envelope = encryption.encrypt(TENANT, 'tickets.description', 'Floor 3');
+    const parts = readEnvelopeParts(envelope)!;
+    encryption.decryptStored(envelope, parts, 'tickets.description', TENANT);
+    encryption.rotateTenantKey(TENANT);
+    expect(encryption.plaintextCacheUsage.entries).toBe(0);
+
+    encryption.decryptStored(envelope, parts, 'tickets.description', TENANT);
+    encryption.destroySubjectKey(TENANT, 'user-1');
+    expect(encryption.plaintextCacheUsage.entries).toBe(0);
   });
 
   it('computes a tenant-specific blind index', () => {

@@ -8,6 +8,7 @@ import { parseKeyId, tenantKeyId } from './key-ids.js';
 import { KeyStoreLayout, scanKeyFiles } from './key-store-layout.js';
 import { readJsonFile } from './key-store-files.js';
 import type { MasterKeySource } from './master-key.js';
+import { PlaintextCache } from './plaintext-cache.js';
 
 /** Returns the jurisdiction (ISO 3166-1 alpha-2) of a tenant, or undefined for an unknown one. */
 export type JurisdictionResolver = (tenantId: string) => Promise<string | undefined>;
@@ -27,6 +28,11 @@ export interface FieldEncryptionOptions {
    * a rotation made by another process (the CLI) is picked up within this time. Defaults to 1 s.
    */
   activeKeyRefreshMs?: number;
+  /**
+   * Bytes of decrypted values of tenant data keys kept for `decryptStored`, so that rows read
+   * again are not decrypted again. 0, the default, keeps none.
+   */
+  plaintextCacheBytes?: number;
 }
 
 interface ActiveKeyEntry {
@@ -38,6 +44,8 @@ interface ActiveKeyEntry {
 export const ERASED_VALUE = '[erased]';
 
 const DEFAULT_REFRESH_MS = 1_000;
+/** Key id prefix of tenant data keys; see key-ids.ts. */
+const TENANT_KEY_PREFIX = 'dek.';
 const TENANT_RECORD_FORMAT = 'ticket-masala/tenant/v1';
 
 /**
@@ -59,15 +67,18 @@ export class FieldEncryption {
   private readonly activeKeys = new Map<string, ActiveKeyEntry>();
   private readonly sensitiveFields = new Map<string, SensitiveFieldResolver>();
   private readonly refreshMs: number;
+  private readonly plaintexts: PlaintextCache;
   private jurisdictionResolver?: JurisdictionResolver;
   private closed = false;
 
   private constructor(
     readonly ring: KeyRing,
     refreshMs: number,
+    plaintextCacheBytes: number,
   ) {
     this.layout = new KeyStoreLayout(ring.keyStoreDir);
     this.refreshMs = refreshMs;
+    this.plaintexts = new PlaintextCache(plaintextCacheBytes);
   }
 
   /**
@@ -80,7 +91,11 @@ export class FieldEncryption {
       MASALA_MASTER_KEY: options.masterKey,
     };
     const ring = KeyRing.open({ keyStoreDir: options.keyStoreDir, dataDir: options.dataDir, env });
-    const encryption = new FieldEncryption(ring, options.activeKeyRefreshMs ?? DEFAULT_REFRESH_MS);
+    const encryption = new FieldEncryption(
+      ring,
+      options.activeKeyRefreshMs ?? DEFAULT_REFRESH_MS,
+      options.plaintextCacheBytes ?? 0,
+    );
     for (const warning of ring.warnings) encryption.logger.warn(warning);
     registry.add(encryption);
     return encryption;
@@ -178,6 +193,30 @@ export class FieldEncryption {
     return decryptField(envelope, this.ring.resolve, aadFor(owner, context));
   }
 
+  /**
+   * Decrypts a stored envelope as `decrypt` does, given both its text and its parsed parts, and
+   * keeps the plaintext of a tenant data key's envelope in the plaintext cache. Values of subject
+   * keys are never cached, because destroying a subject key must make them unreadable at once in
+   * every process.
+   */
+  decryptStored(text: string, envelope: ParsedEnvelope, context: string, tenantId?: string): string {
+    const keyId = envelope.keyId;
+    // A tenant key id is `dek.<tenantId>.v<n>`. Any other owner goes to `decrypt`, which rejects it.
+    const cacheable =
+      keyId.startsWith(TENANT_KEY_PREFIX) && (tenantId === undefined || keyId.split('.')[1] === tenantId);
+    if (!cacheable) return this.decrypt(envelope, context, tenantId);
+    const cached = this.plaintexts.get(context, text);
+    if (cached !== undefined) return cached;
+    const plaintext = this.decrypt(envelope, context, tenantId);
+    this.plaintexts.set(context, text, plaintext);
+    return plaintext;
+  }
+
+  /** Number of values in the plaintext cache, and their estimated size in bytes. */
+  get plaintextCacheUsage(): { entries: number; bytes: number } {
+    return { entries: this.plaintexts.size, bytes: this.plaintexts.usedBytes };
+  }
+
   /** Returns whether an envelope decrypts for this tenant and context. */
   authenticates(envelope: string, context: string, tenantId: string): boolean {
     try {
@@ -206,6 +245,9 @@ export class FieldEncryption {
 
   /** Crypto-shreds a data subject's keys. Returns whether a key existed. */
   destroySubjectKey(tenantId: string, subjectId: string): boolean {
+    // Erasure calls this after it has rewritten the subject's records, so dropping the cache here
+    // also drops the plaintexts of the envelopes that erasure replaced.
+    this.plaintexts.clear();
     return this.ring.destroySubjectKey(tenantId, subjectId);
   }
 
@@ -236,6 +278,7 @@ export class FieldEncryption {
   /** Makes a new data key version the active one, in this process at once. */
   rotateTenantKey(tenantId: string): DataKey {
     const key = this.ring.rotateTenantKey(tenantId, this.jurisdictionOf(tenantId));
+    this.plaintexts.clear();
     this.activeKeys.set(tenantId, { keyId: key.id, refreshAt: Date.now() + this.refreshMs });
     return key;
   }
@@ -246,6 +289,7 @@ export class FieldEncryption {
 
   /** Deletes a data key version that no stored value uses any more. */
   retireKey(keyId: string): void {
+    this.plaintexts.clear();
     this.ring.retireKey(keyId);
   }
 
@@ -259,6 +303,7 @@ export class FieldEncryption {
     this.closed = true;
     registry.delete(this);
     this.activeKeys.clear();
+    this.plaintexts.clear();
     this.ring.close();
   }
 

@@ -21,6 +21,11 @@ export interface DataProtectionSettings {
   maxHeaderBytes: number;
   /** Largest uploaded attachment, in bytes. */
   maxAttachmentBytes: number;
+  /**
+   * Bytes of decrypted field values kept in memory, so that rows read again are not decrypted
+   * again (MASALA_DECRYPTED_CACHE_MIB). 0 keeps none.
+   */
+  decryptedCacheBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,6 +73,7 @@ export function loadDataProtectionSettings(
     loginRateLimitPerMinute: integer('MASALA_LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000),
     maxHeaderBytes: integer('MASALA_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
     maxAttachmentBytes: integer('MASALA_MAX_ATTACHMENT_BYTES', 25 * 1024 * 1024, 1, 2 * 1024 ** 3),
+    decryptedCacheBytes: integer('MASALA_DECRYPTED_CACHE_MIB', 8, 0, 1024) * 1024 * 1024,
   };
 }
 
