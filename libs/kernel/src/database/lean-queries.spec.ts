@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AfterLoad, Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import { RequestContext } from '../context/request-context.js';
-import { findFlatOne, insertRows, selectFlat, selectFlatOne } from './lean-queries.js';
+import { findFlat, findFlatOne, insertRows, selectFlat, selectFlatOne } from './lean-queries.js';
 import { createSqliteDataSource } from './sqlite-data-source.js';
 import { CrossTenantAccessError, TenantSubscriber } from './tenant-subscriber.js';
 import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from './timestamp-column.js';
@@ -177,16 +177,34 @@ describe('lean queries on SQLite', () => {
     expect(none).toBeNull();
   });
 
+  it('finds every match as find does', async () => {
+    await inTenant(TENANT, async () => {
+      await insertRows(manager, Note, [note('n1'), note('n2')]);
+      const expected = await manager.find(Note, { where: { tenantId: TENANT }, select: { id: true, body: true } });
+      const found = await findFlat(manager, Note, { tenantId: TENANT }, ['id', 'body']);
+      expect(found).toHaveLength(2);
+      expect(found.sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
+      expect(await findFlatOne(manager, Note, { tenantId: TENANT }, ['id', 'body'])).not.toBeNull();
+    });
+  });
+
+  it('finds no rows without a match', async () => {
+    const none = await inTenant(TENANT, () => findFlat(manager, Note, { tenantId: TENANT, id: 'none' }));
+    expect(none).toEqual([]);
+  });
+
   it('rejects a missing condition value', async () => {
     await inTenant(TENANT, () => insertRows(manager, Note, note('n1')));
     const lookup = (id: string | undefined) => inTenant(TENANT, () => findFlatOne(manager, Note, { tenantId: TENANT, id }));
     await expect(lookup(undefined)).rejects.toThrow(RangeError);
     await expect(inTenant(TENANT, () => findFlatOne(manager, Note, {}))).rejects.toThrow(RangeError);
+    await expect(inTenant(TENANT, () => findFlat(manager, Note, {}))).rejects.toThrow(RangeError);
   });
 
   it("rejects finding another tenant's row", async () => {
     await inTenant(OTHER, () => insertRows(manager, Note, note('theirs')));
     await expect(inTenant(TENANT, () => findFlatOne(manager, Note, { id: 'theirs' }))).rejects.toThrow(CrossTenantAccessError);
+    await expect(inTenant(TENANT, () => findFlat(manager, Note, { id: 'theirs' }))).rejects.toThrow(CrossTenantAccessError);
   });
 
   it('calls @AfterLoad listeners', async () => {

@@ -25,9 +25,9 @@ const columnSlots = new WeakMap<EntityMetadata, Map<string, readonly ColumnSlot[
 const insertStatements = new WeakMap<EntityMetadata, Map<string, string>>();
 /** Verdicts of `leanInsertable` per entity: whether `insertRows` may write the rows itself. */
 const leanInsertables = new WeakMap<EntityMetadata, boolean>();
-/** Lookup statements of `findFlatOne` per entity, driver, condition and column list. */
+/** Lookup statements of `findFlat` and `findFlatOne` per entity, driver, condition, column list and limit. */
 const lookupStatements = new WeakMap<EntityMetadata, Map<string, string>>();
-/** Table alias of `findFlatOne` statements, which prefixes the keys of their result rows. */
+/** Table alias of lookup statements, which prefixes the keys of their result rows. */
 const LOOKUP_ALIAS = 'lookup';
 
 /**
@@ -79,21 +79,46 @@ export async function findFlatOne<T extends ObjectLiteral>(
   where: Partial<Record<keyof T & string, string | number>>,
   columns?: ReadonlyArray<keyof T & string>,
 ): Promise<T | null> {
+  return (await findFlatRows(manager, target, where, columns, true))[0] ?? null;
+}
+
+/**
+ * Loads every entity whose columns equal `where`, in no particular order, as `find` would with
+ * `where` and `select` only. It checks the condition and caches the statement as `findFlatOne` does.
+ */
+export function findFlat<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<Record<keyof T & string, string | number>>,
+  columns?: ReadonlyArray<keyof T & string>,
+): Promise<T[]> {
+  return findFlatRows(manager, target, where, columns, false);
+}
+
+async function findFlatRows<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<Record<keyof T & string, string | number>>,
+  columns: ReadonlyArray<keyof T & string> | undefined,
+  first: boolean,
+): Promise<T[]> {
   const metadata = manager.connection.getMetadata(target);
   const keys = Object.keys(where) as Array<keyof T & string>;
   const values = keys.map((key) => where[key]);
   if (keys.length === 0 || values.some((value) => value === undefined || value === null)) {
     throw new RangeError(
-      `Invalid findFlatOne(${metadata.name}) condition {${keys.join(', ')}}: give at least one key, each with a value`,
+      `Invalid lookup of ${metadata.name} by {${keys.join(', ')}}: give at least one key, each with a value`,
     );
   }
   const slots = slotsFor(manager.connection, metadata, LOOKUP_ALIAS);
   if (slots === undefined || metadata.relations.length > 0 || metadata.embeddeds.length > 0) {
     const select = columns === undefined ? undefined : Object.fromEntries(columns.map((column) => [column, true]));
-    return manager.findOne(target, { where, select } as FindOneOptions<T>);
+    const options = { where, select } as FindOneOptions<T>;
+    return first ? [await manager.findOne(target, options)].filter((row): row is T => row !== null) : manager.find(target, options);
   }
-  const rows = (await manager.query(lookupStatement(manager, metadata, keys, columns), values)) as Record<string, unknown>[];
-  return (await hydrate<T>(manager, metadata, slots, rows, true))[0] ?? null;
+  const statement = lookupStatement(manager, metadata, keys, columns, first);
+  const rows = (await manager.query(statement, values)) as Record<string, unknown>[];
+  return hydrate<T>(manager, metadata, slots, rows, true);
 }
 
 /**
@@ -164,10 +189,11 @@ function lookupStatement(
   metadata: EntityMetadata,
   keys: readonly string[],
   columns: readonly string[] | undefined,
+  first: boolean,
 ): string {
   const driver = manager.connection.driver;
   const byShape = cachedFor(lookupStatements, metadata);
-  const cacheKey = `${driver.options.type}:${keys.join(',')}:${columns?.join(',') ?? '*'}`;
+  const cacheKey = `${driver.options.type}:${keys.join(',')}:${columns?.join(',') ?? '*'}:${first ? 'first' : 'all'}`;
   const cached = byShape.get(cacheKey);
   if (cached !== undefined) return cached;
 
@@ -184,7 +210,7 @@ function lookupStatement(
   const conditions = keys
     .map((key, index) => `${alias}.${driver.escape(column(key).databaseName)} = ${driver.createParameter(key, index)}`)
     .join(' AND ');
-  const statement = `SELECT ${list} FROM ${tableOf(manager, metadata)} ${alias} WHERE ${conditions} LIMIT 1`;
+  const statement = `SELECT ${list} FROM ${tableOf(manager, metadata)} ${alias} WHERE ${conditions}${first ? ' LIMIT 1' : ''}`;
   byShape.set(cacheKey, statement);
   return statement;
 }

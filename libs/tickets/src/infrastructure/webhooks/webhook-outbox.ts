@@ -4,6 +4,7 @@ import type { QueryDeepPartialEntity } from 'typeorm';
 import {
   HasConsentQuery,
   TenantDatabase,
+  findFlat,
   type DomainEvent,
   type TransactionalEventListener,
   type UnitOfWork,
@@ -34,10 +35,7 @@ export class WebhookOutbox implements TransactionalEventListener, OnModuleInit {
     if (!payload) return;
 
     const manager = unitOfWork.manager;
-    const webhooks = await manager.find(Webhook, {
-      select: { tenantId: true, id: true, events: true },
-      where: { tenantId: event.tenantId },
-    });
+    const webhooks = await findFlat(manager, Webhook, { tenantId: event.tenantId }, ['tenantId', 'id', 'events']);
     const subscribed = webhooks.filter((webhook) => webhook.events.includes(payload.type));
     if (subscribed.length === 0) return;
 
