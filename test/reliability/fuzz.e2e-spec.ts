@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { DatabaseRouter } from '#kernel';
-import { fillPath, listRoutes, type AppRoute } from '../support/routes.js';
+import { fillPath, type AppRoute } from '../support/routes.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const RUNS = Number(process.env.MASALA_FUZZ_RUNS ?? 40);
@@ -51,11 +51,54 @@ const body = fc.oneof(
   fc.constant('not json at all'),
   fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.concat([Buffer.from('{"title":"'), Buffer.from(bytes), Buffer.from('"}')])),
 );
+/** Visible ASCII and tab: what an HTTP client may put in a header value. */
+const headerText = fc.oneof(
+  fc.string({ maxLength: 60 }).map((text) => text.replace(/[^\t\x20-\x7e]/g, '')),
+  fc.constantFrom('', ' ', '*', '"1"', 'W/"1"', '"1", "2"', '-1', '99999999999999999999', 'null', 'x'.repeat(2000)),
+);
+/** Authorization values that must all be rejected: garbage, alg none, a wrong signature, other schemes. */
+const forgedAuthorization = fc.constantFrom(
+  'Bearer',
+  'Bearer ',
+  'Bearer not.a.token',
+  `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"x","tid":"x"}').toString('base64url')}.`,
+  'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl',
+  'Basic YWRtaW46YWRtaW4=',
+  'ApiKey mak_invalid',
+);
+/** Headers the API reads, with hostile values. A missing key leaves the header unset. */
+const headers = fc.record(
+  {
+    'X-Tenant-ID': fc.oneof(headerText, fc.constantFrom('acme', 'globex', 'ACME', 'acme ', '../acme')),
+    'If-Match': headerText,
+    'X-Correlation-Id': headerText,
+    'X-Forwarded-For': fc.oneof(headerText, fc.constantFrom('127.0.0.1', '::1, 10.0.0.1', 'unknown')),
+    Accept: fc.oneof(headerText, fc.constantFrom('application/xml', 'text/html', '*/*;q=0')),
+    'Accept-Encoding': fc.oneof(headerText, fc.constantFrom('gzip', 'br', 'identity;q=0')),
+    'Content-Encoding': fc.constantFrom('gzip', 'deflate', 'br', 'x-unknown'),
+    Authorization: fc.oneof(forgedAuthorization, headerText),
+  },
+  { requiredKeys: [] },
+);
 const query = fc.dictionary(
   fc.constantFrom('limit', 'cursor', 'status', 'q', 'from', 'to', 'entityId', 'order', '__proto__'),
   fc.oneof(nastyString, nastyNumber.map(String)),
   { maxKeys: 4 },
 );
+
+interface OpenApiPaths {
+  paths: Record<string, Record<string, unknown>>;
+}
+
+/** Lists the operations of the OpenAPI document as routes, with `{id}` written as `:id`. */
+function documentedRoutes(document: OpenApiPaths): AppRoute[] {
+  const methods = new Set<AppRoute['method']>(['get', 'post', 'put', 'patch', 'delete']);
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations)
+      .filter((method): method is AppRoute['method'] => methods.has(method as AppRoute['method']))
+      .map((method) => ({ method, path: path.replace(/\{(\w+)\}/g, ':$1') })),
+  );
+}
 
 describe('fuzzed requests', () => {
   let t: TestApp;
@@ -88,7 +131,7 @@ describe('fuzzed requests', () => {
       .set('Authorization', `Bearer ${globexToken}`)
       .send({ title: 'Other tenant', description: 'must not change', customFields: { urgency: 'Low' } })
       .expect(201);
-    routes = listRoutes(t.app);
+    routes = documentedRoutes((await t.http.get('/api/docs-json').expect(200)).body as OpenApiPaths);
   });
 
   afterAll(async () => {
@@ -107,9 +150,12 @@ describe('fuzzed requests', () => {
         query,
         fc.boolean(),
         fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data'),
-        async (route, payload, parameters, authenticated, contentType) => {
+        fc.option(headers, { freq: 3 }),
+        async (route, payload, parameters, authenticated, contentType, hostile) => {
           let request = t.http[route.method](fillPath(route.path)).set('X-Tenant-ID', 'acme').query(parameters);
           if (authenticated) request = request.set('Authorization', `Bearer ${acmeToken}`);
+          // Set after the defaults, so a hostile header replaces the tenant or the valid token.
+          if (hostile !== null) request = request.set(hostile);
           if (route.method !== 'get' && route.method !== 'delete') {
             const raw = Buffer.isBuffer(payload) ? payload : typeof payload === 'string' ? payload : JSON.stringify(payload);
             request = request.set('Content-Type', contentType).send(raw);
