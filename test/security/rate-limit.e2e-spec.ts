@@ -112,6 +112,29 @@ describe('rate limits', () => {
       .expect(200);
   });
 
+  it('opens public routes despite a bearer token', async () => {
+    // Many clients send their Authorization header on every request, refresh and login included.
+    const withToken = (path: string) =>
+      t.http
+        .post(`/api/v1${path}`)
+        .set('X-Tenant-ID', 'flood')
+        .set('X-Forwarded-For', '203.0.113.21')
+        .set('Authorization', `Bearer ${tokens['flood1']!}`);
+    const login = await withToken('/auth/login').send({ email: 'user1@flood.test', password: TEST_PASSWORD });
+    expect(login.status).toBe(200);
+    const refresh = await withToken('/auth/refresh').send({ refreshToken: login.body.refreshToken });
+    expect(refresh.status).toBe(200);
+  });
+
+  it('leaves an API key to authentication', async () => {
+    const unknownKey = `mak_${'A'.repeat(43)}`;
+    const response = await list('flood', 'unused')
+      .unset('Authorization')
+      .set('X-Api-Key', unknownKey)
+      .set('X-Forwarded-For', '203.0.113.22');
+    expect(response.status).toBe(401);
+  });
+
   it('throttles one client within its tenant', async () => {
     const first: number[] = [];
     for (let index = 0; index < CLIENT_LIMIT + 1; index += 1)

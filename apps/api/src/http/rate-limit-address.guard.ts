@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { MASALA_SETTINGS, RequestContext, type MasalaSettings } from '#kernel';
+import { Reflector } from '@nestjs/core';
+import { MASALA_SETTINGS, ROUTE_ACCESS_KEY, RequestContext, type MasalaSettings, type RouteAccess } from '#kernel';
 import {
   ADDRESS_HIT,
   BlockedTenants,
@@ -22,9 +23,10 @@ import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.
  * holds only requests to public routes and requests that the access guard rejects (401, or 403
  * for a verified caller without the permission).
  *
- * A request with a credential for a tenant that is over its tenant limit (see BlockedTenants and
- * claimsTenant) gets 429 here at once, without counting, so the flood of a throttled tenant is not
- * authenticated.
+ * Some requests get 429 here at once, without counting: those to a route that needs a caller,
+ * with a bearer token that claims a tenant over its tenant limit (see BlockedTenants and
+ * claimsTenant). So the flood of a throttled tenant is not authenticated. Public routes, such as
+ * login and refresh, never count in the tenant limit, so they stay open to the tenant's clients.
  *
  * NOTE: a verified caller behind the same address, such as one NAT or an unlisted proxy, also
  * gets 429 while the address is over the limit, because the limit is checked before
@@ -36,6 +38,7 @@ export class AddressRateLimitGuard implements CanActivate {
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
     @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
     private readonly blockedTenants: BlockedTenants,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,8 +49,10 @@ export class AddressRateLimitGuard implements CanActivate {
 
     // Only verified requests count in the tenant limit, so no outsider can put a tenant over it.
     // Credentials are verified after this guard, so this 429 reveals nothing about them.
-    const blocked = tenantId !== '-' && claimsTenant(request, tenantId) ? this.blockedTenants.find(tenantId) : undefined;
-    if (blocked !== undefined) applyLimit(response, blocked.limit, blocked.record);
+    if (tenantId !== '-' && !this.isPublic(context) && claimsTenant(request, tenantId)) {
+      const blocked = this.blockedTenants.find(tenantId);
+      if (blocked !== undefined) applyLimit(response, blocked.limit, blocked.record);
+    }
 
     const limit: RateLimit = {
       name: 'address',
@@ -58,5 +63,13 @@ export class AddressRateLimitGuard implements CanActivate {
     request[ADDRESS_HIT] = limit;
     applyLimit(response, limit, record);
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return access === 'public';
   }
 }

@@ -116,12 +116,12 @@ export class BlockedTenants {
 }
 
 /**
- * Returns whether the request carries a credential for `tenantId`: an API key, or a bearer token
- * whose `tid` claim, read without verification, names the tenant. A token of another tenant is
- * left to the access guard, which rejects it with 401 whatever the limits are.
+ * Returns whether the request carries a bearer token whose `tid` claim, read without
+ * verification, names `tenantId`. A token of another tenant is left to the access guard, which
+ * rejects it with 401 whatever the limits are. API keys name no tenant, so a request with one
+ * is left to authentication too, and RateLimitGuard rejects it after the key is verified.
  */
 export function claimsTenant(request: RateLimitedRequest, tenantId: string): boolean {
-  if (request.headers['x-api-key'] !== undefined) return true;
   const authorization = request.headers.authorization;
   if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return false;
   const payload = authorization.slice('Bearer '.length).split('.')[1];
