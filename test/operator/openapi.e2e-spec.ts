@@ -110,6 +110,24 @@ describe('OpenAPI document', () => {
     expect(response.body.requiredPermission).toBe(operation['x-permission']);
   });
 
+  it('documents If-Match where routes read it', () => {
+    const update = document.paths['/api/v1/tickets/{id}']!.patch!;
+    const updateParameters = JSON.stringify(update.parameters);
+    expect(updateParameters).toContain('#/components/parameters/IfMatchRequired');
+    expect(update.responses['412']).toEqual({ $ref: '#/components/responses/PreconditionFailed' });
+    expect(update.responses['428']).toEqual({ $ref: '#/components/responses/PreconditionRequired' });
+
+    const transition = document.paths['/api/v1/tickets/{id}/transitions']!.post!;
+    expect(JSON.stringify(transition.parameters)).toContain('#/components/parameters/IfMatch"');
+    expect(transition.responses['412']).toBeDefined();
+    expect(transition.responses['428']).toBeUndefined();
+
+    const required = document.components!.parameters!['IfMatchRequired'] as { name: string; in: string; required: boolean };
+    expect(required).toMatchObject({ name: 'If-Match', in: 'header', required: true });
+    const list = document.paths['/api/v1/tickets']!.get!;
+    expect(JSON.stringify(list.parameters ?? [])).not.toContain('IfMatch');
+  });
+
   it('describes the attachment upload as multipart', () => {
     for (const path of ['/api/v1/tickets/{ticketId}/attachments', '/api/v1/work-items/{ticketId}/attachments']) {
       const upload = document.paths[path]!.post!;

@@ -28,6 +28,7 @@ const PROBLEMS: Record<string, ResponseObject> = {
   NotFound: problemResponse('Unknown tenant, or the resource does not exist in this tenant'),
   Conflict: problemResponse('The change conflicts with the current state, such as a transition the workflow does not allow'),
   PreconditionFailed: problemResponse('If-Match names a version that is no longer current'),
+  PreconditionRequired: problemResponse('The route needs an If-Match header with the version from the ETag, or *'),
   UnsupportedMediaType: problemResponse('The body has a Content-Type or Content-Encoding the route does not accept'),
   TooManyRequests: problemResponse('Rate limit reached; retry after the seconds in Retry-After'),
   Unavailable: problemResponse('The server is shutting down or a dependency is unavailable'),
@@ -44,10 +45,28 @@ const TENANT_HEADER: ParameterObject = {
   schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', example: 'acme' },
 };
 
+const IF_MATCH_HEADER: ParameterObject = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description:
+    'The version to change, as sent in the ETag header ("3" or 3), a list of versions, or * for ' +
+    'whatever version is current. A version that is no longer current gets 412.',
+  schema: { type: 'string', example: '"3"' },
+};
+
 export const SHARED_COMPONENTS = {
   schemas: RESPONSE_SCHEMAS,
   responses: PROBLEMS,
-  parameters: { TenantId: TENANT_HEADER },
+  parameters: {
+    TenantId: TENANT_HEADER,
+    IfMatch: IF_MATCH_HEADER,
+    IfMatchRequired: {
+      ...IF_MATCH_HEADER,
+      required: true,
+      description: `${IF_MATCH_HEADER.description} A request without the header gets 428.`,
+    },
+  },
 };
 
 const CALLER_SECURITY: SecurityRequirementObject[] = [{ bearer: [] }, { apiKey: [] }];
@@ -105,13 +124,22 @@ export function completeOperation(input: {
   if (underApi && !namesTenant) {
     operation.parameters = [{ $ref: '#/components/parameters/TenantId' }, ...parameters];
   }
+  if (handler?.ifMatch !== undefined) {
+    const name = handler.ifMatch === 'required' ? 'IfMatchRequired' : 'IfMatch';
+    operation.parameters = [...(operation.parameters ?? []), { $ref: `#/components/parameters/${name}` }];
+  }
 
   addRequestBody(operation, key, handler?.bodyMediaTypes ?? ['application/json']);
   addSuccessSchema(operation, key);
   for (const [status, response] of Object.entries(EXTRA_RESPONSES[key] ?? {})) {
     operation.responses[status] ??= response;
   }
-  addProblemResponses(operation, { access, underApi, health: path.startsWith('/health/') });
+  addProblemResponses(operation, {
+    access,
+    underApi,
+    health: path.startsWith('/health/'),
+    ifMatch: handler?.ifMatch,
+  });
 }
 
 /** `tickets_create`, and `tickets_create_2` for the second path of an aliased route. */
@@ -154,7 +182,7 @@ function addSuccessSchema(operation: OperationObject, key: string): void {
 
 function addProblemResponses(
   operation: OperationObject,
-  route: { access: RouteHandler['access']; underApi: boolean; health: boolean },
+  route: { access: RouteHandler['access']; underApi: boolean; health: boolean; ifMatch: RouteHandler['ifMatch'] },
 ): void {
   const responses = operation.responses;
   const add = (status: string, name: string) => {
@@ -164,7 +192,8 @@ function addProblemResponses(
   const hasInput =
     operation.requestBody !== undefined ||
     parameters.some((parameter) => 'in' in parameter && parameter.in !== 'header');
-  const readsIfMatch = parameters.some((parameter) => 'name' in parameter && /^if-match$/i.test(parameter.name));
+  const readsIfMatch =
+    route.ifMatch !== undefined || parameters.some((parameter) => 'name' in parameter && /^if-match$/i.test(parameter.name));
 
   if (route.underApi) {
     add('400', 'BadRequest');
@@ -176,6 +205,7 @@ function addProblemResponses(
   if (route.access !== 'public') add('401', 'Unauthorized');
   if (route.access !== 'public' && route.access !== 'authenticated') add('403', 'Forbidden');
   if (readsIfMatch) add('412', 'PreconditionFailed');
+  if (route.ifMatch === 'required') add('428', 'PreconditionRequired');
   if (operation.requestBody !== undefined) add('415', 'UnsupportedMediaType');
   // Every route but the health checks returns 503 while the instance drains for shutdown.
   if (!route.health) add('503', 'Unavailable');

@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
-import { BODY_MEDIA_TYPES_KEY, ROUTE_ACCESS_KEY, type RouteAccess } from '#kernel';
+import { BODY_MEDIA_TYPES_KEY, IF_MATCH_REQUIRED_KEY, ROUTE_ACCESS_KEY, type RouteAccess } from '#kernel';
 import { describeDtoFromValidators } from './openapi-validators.js';
 import { completeOperation, SHARED_COMPONENTS } from './openapi-operations.js';
 
@@ -17,6 +18,8 @@ export interface RouteHandler {
   access?: RouteAccess;
   /** Media types the route accepts as its body: JSON unless it declares others with @AcceptsBody. */
   bodyMediaTypes: string[];
+  /** How the handler uses If-Match: read when sent, or required (@IfMatchRequired). Undefined when it ignores it. */
+  ifMatch?: 'optional' | 'required';
 }
 
 type Constructor = abstract new (...args: never[]) => unknown;
@@ -51,11 +54,23 @@ export function collectRouteHandlers(app: INestApplication): Map<string, RouteHa
             controller as unknown as () => void,
           ]) ?? ['application/json'],
           dtos: parameterTypes.filter((type): type is Constructor => validated.has(type as Constructor)),
+          ifMatch: ifMatchUse(controller, method, handler),
         });
       }
     }
   }
   return handlers;
+}
+
+/** Returns how a handler uses If-Match, from its @Headers('if-match') parameter and @IfMatchRequired. */
+function ifMatchUse(controller: Constructor, method: string, handler: object): RouteHandler['ifMatch'] {
+  const parameters = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { data?: unknown }>;
+  const readsIfMatch = Object.entries(parameters).some(
+    ([key, parameter]) =>
+      key.startsWith(`${RouteParamtypes.HEADERS}:`) && typeof parameter.data === 'string' && parameter.data.toLowerCase() === 'if-match',
+  );
+  if (!readsIfMatch) return undefined;
+  return Reflect.getMetadata(IF_MATCH_REQUIRED_KEY, handler) === true ? 'required' : 'optional';
 }
 
 function getTargetsWithRules(): Set<unknown> {

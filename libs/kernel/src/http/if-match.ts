@@ -1,3 +1,4 @@
+import { SetMetadata } from '@nestjs/common';
 import { ErrorCode, MasalaException } from '../errors/masala.exception.js';
 
 /**
@@ -74,3 +75,11 @@ export function requireIfMatch(header: string | undefined, missing: () => Error)
   if (header === undefined || header.trim() === '') throw missing();
   return parseIfMatch(header);
 }
+
+export const IF_MATCH_REQUIRED_KEY = 'masala:if-match-required';
+
+/**
+ * Declares, for the OpenAPI document, that the route rejects a request without If-Match with 428
+ * (its handler calls `requireIfMatch`).
+ */
+export const IfMatchRequired = () => SetMetadata(IF_MATCH_REQUIRED_KEY, true);

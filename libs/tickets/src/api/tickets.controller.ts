@@ -19,6 +19,7 @@ import {
   RequirePermission,
   type Page,
   type Principal,
+  IfMatchRequired,
   parseIfMatch,
   requireIfMatch,
   uuidParam,
@@ -87,6 +88,7 @@ export class TicketsController {
    */
   @Patch(':id')
   @RequirePermission('tickets.update')
+  @IfMatchRequired()
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ticketIdPipe) id: string,
