@@ -1,7 +1,8 @@
 // Shared pieces of the benchmark: processes on loopback, seeding, and autocannon runs.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -102,19 +103,45 @@ export async function runPool(count, concurrency, task) {
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
+/** Clock ticks per second of the CPU times in /proc/<pid>/stat (USER_HZ). */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU time that a process has used so far, user and system, in milliseconds, from fields 14 and
+ * 15 of /proc/<pid>/stat. It includes every thread, so V8's garbage collector threads count too.
+ */
+export function cpuTimeMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces, so count from the closing parenthesis.
+  const after = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
+  return ((Number(after[11]) + Number(after[12])) * 1000) / CLOCK_TICKS;
+}
+
 /**
  * Runs one autocannon load and returns throughput and latency percentiles. `requestsPerSecond`
  * counts every response, `okPerSecond` only the 2xx ones; the latencies cover every response.
  * Unless `warmup` is false, the same load runs first for BENCH_WARMUP_SECONDS (default 1)
  * unrecorded, so that start-up and JIT compilation stay out of the figures.
+ *
+ * With `server` (the child process that serves the load), the result also carries
+ * `serverCpuMsPerRequest`: the server's CPU time during the measured load divided by the
+ * responses. It counts only the server's own work, so time that other processes take does not
+ * show in it, although their effect on caches does.
  */
-export async function load(name, options, { warmup = true } = {}) {
+export async function load(name, options, { warmup = true, server } = {}) {
   const common = { connections: 32, pipelining: 1, ...options };
   const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
   if (warmup && warmupSeconds > 0) await autocannon({ ...common, duration: warmupSeconds });
+  const cpuBefore = server ? cpuTimeMs(server.pid) : undefined;
   const result = await autocannon({ ...common, duration: Number(process.env.BENCH_SECONDS ?? 8) });
+  let serverCpuMsPerRequest = null;
+  if (cpuBefore !== undefined) {
+    const perRequest = (cpuTimeMs(server.pid) - cpuBefore) / Math.max(result.requests.total, 1);
+    serverCpuMsPerRequest = Math.round(perRequest * 1000) / 1000;
+  }
   const failed = result.non2xx + result.errors + result.timeouts;
   return {
+    serverCpuMsPerRequest,
     name,
     connections: options.connections ?? 32,
     ...(options.overallRate ? { offeredRate: options.overallRate } : {}),

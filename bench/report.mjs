@@ -11,10 +11,23 @@ export class Report {
   goals = [];
   notes = [];
 
-  /** Adds a load result; the ratio compares 2xx responses per second with the baseline's. */
+  /**
+   * Adds a load result. The ratio compares 2xx responses per second with the baseline's, and
+   * `cpuRatio` the baseline's server CPU time per request with this load's, where both have one.
+   */
   record(result, baseline) {
     const ratio = baseline ? round(result.okPerSecond / Math.max(baseline.okPerSecond, 1)) : null;
-    const entry = { ...result, baseline: baseline?.name ?? null, baselineOkPerSecond: baseline?.okPerSecond ?? null, ratio };
+    const cpuRatio =
+      baseline?.serverCpuMsPerRequest && result.serverCpuMsPerRequest
+        ? round(baseline.serverCpuMsPerRequest / result.serverCpuMsPerRequest)
+        : null;
+    const entry = {
+      ...result,
+      baseline: baseline?.name ?? null,
+      baselineOkPerSecond: baseline?.okPerSecond ?? null,
+      ratio,
+      cpuRatio,
+    };
     this.loads.push(entry);
     log(
       `${result.name}: ${result.okPerSecond} 2xx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
@@ -52,10 +65,15 @@ export class Report {
       String(entry.p99Ms),
       String(entry.failed),
       String(entry.rejected429),
+      entry.serverCpuMsPerRequest === null || entry.serverCpuMsPerRequest === undefined ? '' : String(entry.serverCpuMsPerRequest),
       entry.ratio === null ? '' : String(entry.ratio),
+      entry.cpuRatio === null ? '' : String(entry.cpuRatio),
     ]);
     const sections = [
-      formatTable(['workload', 'clients', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', '429', 'vs baseline'], loadRows),
+      formatTable(
+        ['workload', 'clients', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', '429', 'cpu ms/req', 'vs baseline', 'cpu vs baseline'],
+        loadRows,
+      ),
       formatTable(
         ['measure', 'value', 'unit'],
         this.measures.map((entry) => [entry.name, String(entry.value), entry.unit]),

@@ -63,7 +63,7 @@ export async function runGrowth(dataDir, report, tenants, targets) {
           await load(`api list page at ${size.total} tickets over ${tenants} tenants, round ${pass}`, {
             url: `${api.url}/api/v1/tickets?limit=25`,
             headers: headersFor(session),
-          }),
+          }, { server: api.child }),
         ),
       );
       await stopProcess(api.child);

@@ -105,24 +105,24 @@ export async function runBaseline(dataDir, report, tenants) {
       method: 'POST',
       headers: json('bench'),
       body: ticketBody,
-    }),
+    }, { server: full.child }),
   );
   baselines.list = report.record(
-    await load('baseline list page', { url: `${full.url}/tickets`, headers: json('bench') }),
+    await load('baseline list page', { url: `${full.url}/tickets`, headers: json('bench') }, { server: full.child }),
   );
   const transitions = await baselinePool(full.url, 'bench-transitions');
   baselines.transition = report.record(
     await load('baseline transition (FULL)', {
       url: full.url,
       requests: transitionRequests(transitions.pool, (id) => `/tickets/${id}/transitions`, transitions.headers),
-    }),
+    }, { server: full.child }),
   );
   const tenantHeaders = Array.from({ length: tenants }, (_, index) => json(tenantSlug(index)));
   baselines.mixed = report.record(
     await load(`baseline mixed 90/10 over ${tenants} tenants`, {
       url: full.url,
       requests: mixedRequests(tenantHeaders, '/tickets', '/tickets'),
-    }),
+    }, { server: full.child }),
   );
   await stopProcess(full.child);
 
@@ -133,7 +133,7 @@ export async function runBaseline(dataDir, report, tenants) {
       method: 'POST',
       headers: json('bench'),
       body: ticketBody,
-    }),
+    }, { server: normal.child }),
   );
   await stopProcess(normal.child);
   return baselines;
@@ -145,26 +145,31 @@ export async function runBaseline(dataDir, report, tenants) {
  */
 export async function runApiCrud(api, report, baselines) {
   const [creator, mover] = await loginTenants(api.url, 2);
+  const measured = { server: api.child };
   const create = report.record(
     await load('api create (FULL, grouped commits)', {
       url: `${api.url}/api/v1/tickets`,
       method: 'POST',
       headers: headersFor(creator),
       body: ticketBody,
-    }),
+    }, measured),
     baselines.createFull,
   );
   const list = report.record(
-    await load('api list page', { url: `${api.url}/api/v1/tickets?limit=25`, headers: headersFor(creator) }),
+    await load('api list page', { url: `${api.url}/api/v1/tickets?limit=25`, headers: headersFor(creator) }, measured),
     baselines.list,
   );
   // Floors that split the list's cost: the framework alone, then authentication with one read.
   report.record(
-    await load('api floor: GET /health/live (no auth, no database)', { url: `${api.url}/health/live` }),
+    await load('api floor: GET /health/live (no auth, no database)', { url: `${api.url}/health/live` }, measured),
     baselines.list,
   );
   report.record(
-    await load('api floor: GET /api/v1/me (auth and one row)', { url: `${api.url}/api/v1/me`, headers: headersFor(creator) }),
+    await load(
+      'api floor: GET /api/v1/me (auth and one row)',
+      { url: `${api.url}/api/v1/me`, headers: headersFor(creator) },
+      measured,
+    ),
     baselines.list,
   );
 
@@ -178,7 +183,7 @@ export async function runApiCrud(api, report, baselines) {
     await load('api transition (FULL, grouped commits)', {
       url: api.url,
       requests: transitionRequests(pool, (id) => `/api/v1/tickets/${id}/transitions`, headersFor(mover)),
-    }),
+    }, measured),
     baselines.transition,
   );
   return { create, list, transition };
@@ -204,7 +209,11 @@ export async function runDurability(dataDir, report, baselines, fullGrouped) {
     const api = await startApi(dataDir, env);
     const [session] = await loginTenants(api.url, 1);
     results[name] = report.record(
-      await load(name, { url: `${api.url}/api/v1/tickets`, method: 'POST', headers: headersFor(session), body: ticketBody }),
+      await load(
+        name,
+        { url: `${api.url}/api/v1/tickets`, method: 'POST', headers: headersFor(session), body: ticketBody },
+        { server: api.child },
+      ),
       baseline,
     );
     await stopProcess(api.child);
@@ -238,7 +247,7 @@ export async function runMixed(dataDir, report, baselines, tenants, limitPerMinu
     await load(`api mixed 90/10 over ${tenants} tenants, rate limit ${limitPerMinute}/min`, {
       url: api.url,
       requests: mixedRequests(sessions.map(headersFor), '/api/v1/tickets?limit=25', '/api/v1/tickets'),
-    }),
+    }, { server: api.child }),
     baselines.mixed,
   );
   report.measure('api RSS before the mixed load', idle, 'MiB');

@@ -84,7 +84,8 @@ export async function findFlatOne<T extends ObjectLiteral>(
 
 /**
  * Loads every entity whose columns equal `where`, in no particular order, as `find` would with
- * `where` and `select` only. It checks the condition and caches the statement as `findFlatOne` does.
+ * `where` and `select` only. It checks the condition and caches the statement as `findFlatOne`
+ * does.
  */
 export function findFlat<T extends ObjectLiteral>(
   manager: EntityManager,
