@@ -3,8 +3,8 @@ import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import {
   RequestContext,
   TenantDatabase,
+  findFlatLast,
   insertRows,
-  selectFlatOne,
   type DomainEvent,
   type TransactionalEventListener,
   type UnitOfWork,
@@ -107,14 +107,7 @@ function parentOf(event: DomainEvent): {
  * continues from the latest archive checkpoint instead of starting again at genesis.
  */
 export async function chainHead(manager: EntityManager, tenantId: string): Promise<ChainHead> {
-  const query = manager
-    .getRepository(AuditLogEntry)
-    .createQueryBuilder('entry')
-    .select(['entry.sequence', 'entry.hash', 'entry.createdAt'])
-    .where('entry.tenantId = :tenantId', { tenantId })
-    .orderBy('entry.sequence', 'DESC')
-    .limit(1);
-  const last = await selectFlatOne(query);
+  const last = await findFlatLast(manager, AuditLogEntry, { tenantId }, 'sequence', ['tenantId', 'sequence', 'hash', 'createdAt']);
   if (last) return { sequence: last.sequence, hash: last.hash, createdAt: last.createdAt };
 
   const checkpoint = await latestArchiveCheckpoint(manager, tenantId);

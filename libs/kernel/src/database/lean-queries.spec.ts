@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AfterLoad, Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import { RequestContext } from '../context/request-context.js';
-import { findFlat, findFlatOne, insertRows, selectFlat, selectFlatOne } from './lean-queries.js';
+import { findFlat, findFlatLast, findFlatOne, insertRows, selectFlat, selectFlatOne } from './lean-queries.js';
 import { createSqliteDataSource } from './sqlite-data-source.js';
 import { CrossTenantAccessError, TenantSubscriber } from './tenant-subscriber.js';
 import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from './timestamp-column.js';
@@ -185,6 +185,17 @@ describe('lean queries on SQLite', () => {
       expect(found).toHaveLength(2);
       expect(found.sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
       expect(await findFlatOne(manager, Note, { tenantId: TENANT }, ['id', 'body'])).not.toBeNull();
+    });
+  });
+
+  it('finds the last entity by a column', async () => {
+    await inTenant(TENANT, async () => {
+      await insertRows(manager, Note, [note('n1', { rank: 2 }), note('n2', { rank: 7 }), note('n3', { rank: 5 })]);
+      const expected = await manager.findOne(Note, { where: { tenantId: TENANT }, order: { rank: 'DESC' } });
+      const found = await findFlatLast(manager, Note, { tenantId: TENANT }, 'rank');
+      expect(found).toEqual(expected);
+      expect(found?.id).toBe('n2');
+      expect(await findFlatLast(manager, Note, { tenantId: TENANT, id: 'none' }, 'rank')).toBeNull();
     });
   });
 

@@ -25,7 +25,7 @@ const columnSlots = new WeakMap<EntityMetadata, Map<string, readonly ColumnSlot[
 const insertStatements = new WeakMap<EntityMetadata, Map<string, string>>();
 /** Verdicts of `leanInsertable` per entity: whether `insertRows` may write the rows itself. */
 const leanInsertables = new WeakMap<EntityMetadata, boolean>();
-/** Lookup statements of `findFlat` and `findFlatOne` per entity, driver, condition, column list and limit. */
+/** Lookup statements of the `findFlat` functions per entity, driver, condition, columns, limit and order. */
 const lookupStatements = new WeakMap<EntityMetadata, Map<string, string>>();
 /** Table alias of lookup statements, which prefixes the keys of their result rows. */
 const LOOKUP_ALIAS = 'lookup';
@@ -96,12 +96,29 @@ export function findFlat<T extends ObjectLiteral>(
   return findFlatRows(manager, target, where, columns, false);
 }
 
+/**
+ * Loads the entity with the highest `last` value among those whose columns equal `where`, as
+ * `findOne` would with `order: { [last]: 'DESC' }`. It checks the condition and caches the
+ * statement as `findFlatOne` does. An index that starts with the `where` columns and then `last`
+ * serves it without a sort.
+ */
+export async function findFlatLast<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<Record<keyof T & string, string | number>>,
+  last: keyof T & string,
+  columns?: ReadonlyArray<keyof T & string>,
+): Promise<T | null> {
+  return (await findFlatRows(manager, target, where, columns, true, last))[0] ?? null;
+}
+
 async function findFlatRows<T extends ObjectLiteral>(
   manager: EntityManager,
   target: EntityTarget<T>,
   where: Partial<Record<keyof T & string, string | number>>,
   columns: ReadonlyArray<keyof T & string> | undefined,
   first: boolean,
+  descendingBy?: keyof T & string,
 ): Promise<T[]> {
   const metadata = manager.connection.getMetadata(target);
   const keys = Object.keys(where) as Array<keyof T & string>;
@@ -114,10 +131,11 @@ async function findFlatRows<T extends ObjectLiteral>(
   const slots = slotsFor(manager.connection, metadata, LOOKUP_ALIAS);
   if (slots === undefined || metadata.relations.length > 0 || metadata.embeddeds.length > 0) {
     const select = columns === undefined ? undefined : Object.fromEntries(columns.map((column) => [column, true]));
-    const options = { where, select } as FindOneOptions<T>;
+    const order = descendingBy === undefined ? undefined : { [descendingBy]: 'DESC' };
+    const options = { where, select, order } as FindOneOptions<T>;
     return first ? [await manager.findOne(target, options)].filter((row): row is T => row !== null) : manager.find(target, options);
   }
-  const statement = lookupStatement(manager, metadata, keys, columns, first);
+  const statement = lookupStatement(manager, metadata, keys, columns, first, descendingBy);
   const rows = (await manager.query(statement, values)) as Record<string, unknown>[];
   return hydrate<T>(manager, metadata, slots, rows, true);
 }
@@ -191,10 +209,11 @@ function lookupStatement(
   keys: readonly string[],
   columns: readonly string[] | undefined,
   first: boolean,
+  descendingBy: string | undefined,
 ): string {
   const driver = manager.connection.driver;
   const byShape = cachedFor(lookupStatements, metadata);
-  const cacheKey = `${driver.options.type}:${keys.join(',')}:${columns?.join(',') ?? '*'}:${first ? 'first' : 'all'}`;
+  const cacheKey = [driver.options.type, keys.join(','), columns?.join(',') ?? '*', first ? 'first' : 'all', descendingBy ?? ''].join(':');
   const cached = byShape.get(cacheKey);
   if (cached !== undefined) return cached;
 
@@ -211,7 +230,8 @@ function lookupStatement(
   const conditions = keys
     .map((key, index) => `${alias}.${driver.escape(column(key).databaseName)} = ${driver.createParameter(key, index)}`)
     .join(' AND ');
-  const statement = `SELECT ${list} FROM ${tableOf(manager, metadata)} ${alias} WHERE ${conditions}${first ? ' LIMIT 1' : ''}`;
+  const order = descendingBy === undefined ? '' : ` ORDER BY ${alias}.${driver.escape(column(descendingBy).databaseName)} DESC`;
+  const statement = `SELECT ${list} FROM ${tableOf(manager, metadata)} ${alias} WHERE ${conditions}${order}${first ? ' LIMIT 1' : ''}`;
   byShape.set(cacheKey, statement);
   return statement;
 }
