@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { FieldEncryption } from '#kernel';
 import type { Tenant } from '#tenancy';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { as, createPerson, seedTickets, updateTenantSettings } from './compliance-support.js';
@@ -16,6 +17,8 @@ describe('ticket redaction', () => {
   let admin: ReturnType<typeof as>;
   let ticketId: string;
   let report: Record<string, unknown>;
+  /** Entries of the decrypted value cache just before and just after the redaction. */
+  const cachedValues = { before: 0, after: 0 };
   let globex: Tenant;
 
   beforeAll(async () => {
@@ -42,8 +45,17 @@ describe('ticket redaction', () => {
       .post(`/api/v1/tickets/${ticketId}/comments`)
       .send({ body: 'Card again: 4111-1111-1111-1111' })
       .expect(201);
+    await agent.get(`/api/v1/tickets/${ticketId}`).expect(200);
+    const encryption = t.app.get(FieldEncryption);
+    cachedValues.before = encryption.plaintextCacheUsage.entries;
     const response = await officer.post(`/api/v1/tickets/${ticketId}/redactions`).expect(200);
+    cachedValues.after = encryption.plaintextCacheUsage.entries;
     report = response.body as Record<string, unknown>;
+  });
+
+  it('empties the decrypted value cache', () => {
+    expect(cachedValues.before).toBeGreaterThan(0);
+    expect(cachedValues.after).toBe(0);
   });
 
   afterAll(async () => {

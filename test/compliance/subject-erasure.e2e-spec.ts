@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RequestContext, TenantDatabase, type Principal } from '#kernel';
+import { FieldEncryption, RequestContext, TenantDatabase, type Principal } from '#kernel';
 import type { Tenant } from '#tenancy';
 import { AddCommentCommand } from '#tickets';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
@@ -39,6 +39,8 @@ describe('data-subject erasure', () => {
   let acme: Tenant;
   let annId: string;
   let bobTicketId: string;
+  /** Entries of the decrypted value cache just before and just after the erasure. */
+  const cachedValues = { before: 0, after: 0 };
   let annTickets: string[];
   let tokenBefore: string;
   let officer: ReturnType<typeof as>;
@@ -134,10 +136,14 @@ describe('data-subject erasure', () => {
     bobTicketId = bobTicket.body.id as string;
     expect(bobId).toBeDefined();
 
+    await agent.get('/api/v1/tickets').expect(200);
+    const encryption = t.app.get(FieldEncryption);
+    cachedValues.before = encryption.plaintextCacheUsage.entries;
     const response = await officer
       .post(`/api/v1/compliance/subjects/${annId}/erasure`)
       .send({ identifiers: [NICKNAME] })
       .expect(200);
+    cachedValues.after = encryption.plaintextCacheUsage.entries;
     receipt = response.body as Record<string, unknown>;
   }, 300_000);
 
@@ -183,6 +189,11 @@ describe('data-subject erasure', () => {
     // Bob's ticket and the agent's saved filter name the subject in entries that are not about her.
     expect(counts.audit?.['audit_log_entries.mentions_rewritten']).toBe(2);
     expect(counts.audit?.['audit_checkpoints.recorded']).toBe(2);
+  });
+
+  it('empties the decrypted value cache', () => {
+    expect(cachedValues.before).toBeGreaterThan(0);
+    expect(cachedValues.after).toBe(0);
   });
 
   it('audits the receipt as subject.erased without the erased values', async () => {

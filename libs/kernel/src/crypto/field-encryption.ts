@@ -212,6 +212,14 @@ export class FieldEncryption {
     return plaintext;
   }
 
+  /**
+   * Empties the plaintext cache. Erasure and redaction call it after they commit, so the
+   * plaintexts of the envelopes they replaced leave memory at once instead of on eviction.
+   */
+  forgetPlaintexts(): void {
+    this.plaintexts.clear();
+  }
+
   /** Number of values in the plaintext cache, and their estimated size in bytes. */
   get plaintextCacheUsage(): { entries: number; bytes: number } {
     return { entries: this.plaintexts.size, bytes: this.plaintexts.usedBytes };
@@ -245,8 +253,6 @@ export class FieldEncryption {
 
   /** Crypto-shreds a data subject's keys. Returns whether a key existed. */
   destroySubjectKey(tenantId: string, subjectId: string): boolean {
-    // Erasure calls this after it has rewritten the subject's records, so dropping the cache here
-    // also drops the plaintexts of the envelopes that erasure replaced.
     this.plaintexts.clear();
     return this.ring.destroySubjectKey(tenantId, subjectId);
   }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ErrorCode, PersonalDataRegistry, TenantDatabase, type ErasureCounts } from '#kernel';
+import { ErrorCode, FieldEncryption, PersonalDataRegistry, TenantDatabase, type ErasureCounts } from '#kernel';
 import { ComplianceException } from '../../domain/compliance.exception.js';
 import { RecordRedactedEvent } from '../../events/compliance.events.js';
 import { PII_KINDS, scrubPersonalData, type PiiKind } from '../../pii/index.js';
@@ -10,6 +10,7 @@ export class RedactTicketHandler implements ICommandHandler<RedactTicketCommand>
   constructor(
     private readonly database: TenantDatabase,
     private readonly registry: PersonalDataRegistry,
+    private readonly encryption: FieldEncryption,
   ) {}
 
   async execute({ tenantId, actor, ticketId }: RedactTicketCommand): Promise<RedactionReport> {
@@ -37,6 +38,7 @@ export class RedactTicketHandler implements ICommandHandler<RedactTicketCommand>
       );
       return byContext;
     });
+    this.encryption.forgetPlaintexts();
     return { entityType: 'ticket', entityId: ticketId, replacements, fields };
   }
 }

@@ -67,6 +67,7 @@ export class SubjectEraser {
 
     const problems: string[] = [];
     const afterCommit = await this.afterCommit(tenantId, subject, context, problems);
+    this.encryption.forgetPlaintexts();
     const subjectKey = this.destroyKey(tenantId, subject.id, problems);
     await this.database.write(tenantId, (unitOfWork) =>
       unitOfWork.emit(
