@@ -197,10 +197,14 @@ describe('retention of closed tickets', () => {
   });
 
   it('anonymises and purges the expired tickets in a real run', async () => {
+    await titles();
+    const encryption = t.app.get(FieldEncryption);
+    expect(encryption.plaintextCacheUsage.entries).toBeGreaterThan(0);
     const response = await officer
       .post('/api/v1/compliance/retention/runs')
       .send({ dryRun: false })
       .expect(200);
+    expect(encryption.plaintextCacheUsage.entries).toBe(0);
     expect(response.body.applied.tickets).toEqual(
       expect.objectContaining({
         'tickets.anonymised': 3,

@@ -213,8 +213,8 @@ export class FieldEncryption {
   }
 
   /**
-   * Empties the plaintext cache. Erasure and redaction call it after they commit, so the
-   * plaintexts of the envelopes they replaced leave memory at once instead of on eviction.
+   * Empties the plaintext cache. Erasure, redaction and retention call it after they commit, so
+   * the plaintexts of the envelopes they replaced leave memory at once instead of on eviction.
    */
   forgetPlaintexts(): void {
     this.plaintexts.clear();

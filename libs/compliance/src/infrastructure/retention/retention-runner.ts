@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  FieldEncryption,
   MASALA_SETTINGS,
   PersonalDataRegistry,
   TenantDatabase,
@@ -31,6 +32,7 @@ export class RetentionRunner {
     private readonly database: TenantDatabase,
     private readonly registry: PersonalDataRegistry,
     @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
+    private readonly encryption: FieldEncryption,
   ) {}
 
   async run(
@@ -89,7 +91,10 @@ export class RetentionRunner {
       await this.database.write(tenantId, (unitOfWork) =>
         unitOfWork.emit(new RetentionCompletedEvent(tenantId, actor, summary)),
       );
-      if (Object.keys(report.applied).length > 0) await this.checkpoint(tenantId);
+      if (Object.keys(report.applied).length > 0) {
+        this.encryption.forgetPlaintexts();
+        await this.checkpoint(tenantId);
+      }
     }
     this.logger.log({
       message: 'Retention run finished',
