@@ -71,7 +71,7 @@ describe('tenant CLI', () => {
     // A missing record is a failed operation (1); invalid input such as a bad storage value is 2.
     const unknown = masala('tenant', 'suspend', 'nobody');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('Tenant not found');
+    expect(unknown.stderr).toContain('Tenant "nobody" not found');
 
     const storage = masala('tenant', 'create', 'other', '--name', 'Other', '--storage', 'bogus');
     expect(storage.code).toBe(2);

@@ -168,6 +168,6 @@ describe.each(deployments)('tenant lifecycle: $label', (deployment) => {
 
   it('reports an unknown tenant as not found', async () => {
     const attempt = run(new SuspendTenantCommand('nobody', SYSTEM_ACTOR));
-    await expect(attempt).rejects.toThrow('Tenant not found');
+    await expect(attempt).rejects.toThrow('Tenant "nobody" not found');
   });
 });

@@ -1,8 +1,10 @@
 import { ErrorCode, MasalaException } from '#kernel';
 
 export class TenancyException extends MasalaException {
-  static unknownTenant(): TenancyException {
-    return new TenancyException(ErrorCode.NotFound, 'Tenant not found');
+  /** `slug`, when given, is named in the message, for callers such as the CLI that sent it. */
+  static unknownTenant(slug?: string): TenancyException {
+    const message = slug === undefined ? 'Tenant not found' : `Tenant "${slug}" not found`;
+    return new TenancyException(ErrorCode.NotFound, message);
   }
 
   static suspended(): TenancyException {

@@ -28,8 +28,9 @@ export class TenantRecords {
   ) {}
 
   async change(slug: string, apply: TenantChange): Promise<TenantChangeResult> {
-    const known = await this.registry.findBySlug(slug.trim().toLowerCase());
-    if (!known) throw TenancyException.unknownTenant();
+    const normalized = slug.trim().toLowerCase();
+    const known = await this.registry.findBySlug(normalized);
+    if (!known) throw TenancyException.unknownTenant(normalized);
 
     const result = await RequestContext.withTenant(
       known.id,
