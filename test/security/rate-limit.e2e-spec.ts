@@ -88,12 +88,20 @@ describe('rate limits', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('rejects a throttled tenant before authentication', async () => {
+  it('rejects a throttled tenant before the user check', async () => {
+    const throttled = await list('flood', tokens['flood1']!).expect(429);
+    expect(throttled.body).toMatchObject({ scope: 'tenant', limit: TENANT_LIMIT });
+    expect(throttled.headers['x-ratelimit-remaining-tenant']).toBe('0');
+  });
+
+  it('answers a forged token of a throttled tenant with 401', async () => {
+    // A 429 would reveal to anyone with the tenant's id that the tenant is over its limit.
     const [header, payload] = tokens['flood0']!.split('.');
-    const forged = await list('flood', `${header}.${payload}.forged-signature`).expect(429);
-    expect(forged.body).toMatchObject({ scope: 'tenant', limit: TENANT_LIMIT });
-    expect(forged.headers['x-ratelimit-remaining-tenant']).toBe('0');
-    await list('calm', `${header}.${payload}.forged-signature`).expect(401);
+    const fromOtherAddress = (slug: string) =>
+      list(slug, `${header}.${payload}.forged-signature`).set('X-Forwarded-For', '203.0.113.23');
+    const forged = await fromOtherAddress('flood');
+    expect(forged.status).toBe(401);
+    expect((await fromOtherAddress('calm')).status).toBe(401);
   });
 
   it("leaves another tenant's token to authentication", async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { TokenService } from '#identity';
 import { MASALA_SETTINGS, ROUTE_ACCESS_KEY, RequestContext, type MasalaSettings, type RouteAccess } from '#kernel';
 import {
   ADDRESS_HIT,
@@ -24,8 +25,9 @@ import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.
  * for a verified caller without the permission).
  *
  * Some requests get 429 here at once, without counting: those to a route that needs a caller,
- * with a bearer token that claims a tenant over its tenant limit (see BlockedTenants and
- * claimsTenant). So the flood of a throttled tenant is not authenticated. Public routes, such as
+ * with a bearer token of a tenant over its tenant limit (see BlockedTenants and claimsTenant).
+ * Only the token's signature is checked, not the user's row, so the flood of a throttled tenant
+ * costs little to turn away. Public routes, such as
  * login and refresh, never count in the tenant limit, so they stay open to the tenant's clients.
  *
  * NOTE: a verified caller behind the same address, such as one NAT or an unlisted proxy, also
@@ -39,7 +41,19 @@ export class AddressRateLimitGuard implements CanActivate {
     @Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings,
     private readonly blockedTenants: BlockedTenants,
     private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /**
+   * TokenService of IdentityModule, looked up on first use. Importing IdentityModule here would
+   * initialize it first and put its access guard ahead of this guard.
+   */
+  private tokens?: TokenService;
+
+  private readonly tenantOfToken = (token: string): string | undefined => {
+    this.tokens ??= this.moduleRef.get(TokenService, { strict: false });
+    return this.tokens.tenantOfVerifiedToken(token);
+  };
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const exchange = limitedExchange(context);
@@ -48,10 +62,13 @@ export class AddressRateLimitGuard implements CanActivate {
     const tenantId = RequestContext.find()?.tenantId ?? '-';
 
     // Only verified requests count in the tenant limit, so no outsider can put a tenant over it.
-    // Credentials are verified after this guard, so this 429 reveals nothing about them.
-    if (tenantId !== '-' && !this.isPublic(context) && claimsTenant(request, tenantId)) {
+    // The token's signature is checked first, so only a holder of a genuine token of the tenant
+    // learns from this 429 that the tenant is over its limit.
+    if (tenantId !== '-' && !this.isPublic(context)) {
       const blocked = this.blockedTenants.find(tenantId);
-      if (blocked !== undefined) applyLimit(response, blocked.limit, blocked.record);
+      if (blocked !== undefined && claimsTenant(request, tenantId, this.tenantOfToken)) {
+        applyLimit(response, blocked.limit, blocked.record);
+      }
     }
 
     const limit: RateLimit = {

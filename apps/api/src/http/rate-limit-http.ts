@@ -116,19 +116,18 @@ export class BlockedTenants {
 }
 
 /**
- * Returns whether the request carries a bearer token whose `tid` claim, read without
- * verification, names `tenantId`. A token of another tenant is left to the access guard, which
- * rejects it with 401 whatever the limits are. API keys name no tenant, so a request with one
- * is left to authentication too, and RateLimitGuard rejects it after the key is verified.
+ * Returns whether the request carries a bearer token that `tenantOfToken` attributes to
+ * `tenantId`. A token of another tenant, or one whose signature does not verify, is left to the
+ * access guard, which rejects it with 401 whatever the limits are. API keys name no tenant, so a
+ * request with one is left to authentication too, and RateLimitGuard rejects it after the key is
+ * verified.
  */
-export function claimsTenant(request: RateLimitedRequest, tenantId: string): boolean {
+export function claimsTenant(
+  request: RateLimitedRequest,
+  tenantId: string,
+  tenantOfToken: (token: string) => string | undefined,
+): boolean {
   const authorization = request.headers.authorization;
   if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return false;
-  const payload = authorization.slice('Bearer '.length).split('.')[1];
-  if (payload === undefined) return false;
-  try {
-    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown }).tid === tenantId;
-  } catch {
-    return false;
-  }
+  return tenantOfToken(authorization.slice('Bearer '.length)) === tenantId;
 }

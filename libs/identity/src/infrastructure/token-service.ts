@@ -88,6 +88,26 @@ export class TokenService {
     });
   }
 
+  /**
+   * Returns the tenant of an access token whose signature, algorithm, issuer, audience and expiry
+   * verify, or undefined. It does not check revocation, which needs the user's row, so it only
+   * serves decisions that a revoked token cannot abuse, such as rejecting a throttled tenant early.
+   */
+  tenantOfVerifiedToken(token: string): string | undefined {
+    try {
+      const claims = this.jwt.verify<AccessTokenClaims>(token, {
+        // jsonwebtoken accepts a KeyObject; the @nestjs/jwt types predate that.
+        secret: this.verificationKey as unknown as Buffer,
+        algorithms: [TOKEN_ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+      });
+      return claims.typ === 'access' && typeof claims.tid === 'string' ? claims.tid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Issues a new access token and stores a new refresh token of `familyId` in the transaction. */
   async issue(manager: EntityManager, user: User, familyId: string): Promise<TokenPair> {
     const claims: AccessTokenClaims = {
