@@ -64,11 +64,9 @@ export class AddressRateLimitGuard implements CanActivate {
     // Only verified requests count in the tenant limit, so no outsider can put a tenant over it.
     // The token's signature is checked first, so only a holder of a genuine token of the tenant
     // learns from this 429 that the tenant is over its limit.
-    if (tenantId !== '-' && !this.isPublic(context)) {
-      const blocked = this.blockedTenants.find(tenantId);
-      if (blocked !== undefined && claimsTenant(request, tenantId, this.tenantOfToken)) {
-        applyLimit(response, blocked.limit, blocked.record);
-      }
+    const blocked = tenantId === '-' ? undefined : this.blockedTenants.find(tenantId);
+    if (blocked !== undefined && !this.isPublic(context) && claimsTenant(request, tenantId, this.tenantOfToken)) {
+      applyLimit(response, blocked.limit, blocked.record);
     }
 
     const limit: RateLimit = {
