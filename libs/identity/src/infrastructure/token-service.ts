@@ -20,6 +20,9 @@ export const ENROLMENT_SCOPE = 'two_factor_enrolment';
  */
 export const TOKEN_CLOCK_SKEW_SECONDS = 30;
 
+/** Maximum number of tokens whose verdict `tenantOfVerifiedToken` keeps. Past it, the map starts empty again. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /** Lifetime of an enrolment-only access token, in seconds, when the normal lifetime is longer. */
 const ENROLMENT_TOKEN_TTL_SECONDS = 600;
 
@@ -69,6 +72,8 @@ export class TokenService {
    */
   readonly verificationKey: KeyObject;
   private readonly jwt: JwtService;
+  /** Verdicts of `tenantOfVerifiedToken` by token, until each token expires. */
+  private readonly verifiedTokens = new Map<string, { tenantId: string; expiresAt: number }>();
 
   constructor(@Inject(MASALA_SETTINGS) private readonly settings: MasalaSettings) {
     const { key, generated } = loadTokenSigningKey(settings);
@@ -92,20 +97,30 @@ export class TokenService {
    * Returns the tenant of an access token whose signature, algorithm, issuer, audience and expiry
    * verify, or undefined. It does not check revocation, which needs the user's row, so it only
    * serves decisions that a revoked token cannot abuse, such as rejecting a throttled tenant early.
+   *
+   * A flood repeats the same token, so the verdicts of valid tokens are kept until the token
+   * expires, for at most VERIFIED_TOKENS_MAX tokens. Invalid tokens are not kept.
    */
   tenantOfVerifiedToken(token: string): string | undefined {
+    const now = Date.now();
+    const known = this.verifiedTokens.get(token);
+    if (known !== undefined && known.expiresAt > now) return known.tenantId;
+    let claims: AccessTokenClaims;
     try {
-      const claims = this.jwt.verify<AccessTokenClaims>(token, {
+      claims = this.jwt.verify<AccessTokenClaims>(token, {
         // jsonwebtoken accepts a KeyObject; the @nestjs/jwt types predate that.
         secret: this.verificationKey as unknown as Buffer,
         algorithms: [TOKEN_ALGORITHM],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
       });
-      return claims.typ === 'access' && typeof claims.tid === 'string' ? claims.tid : undefined;
     } catch {
       return undefined;
     }
+    if (claims.typ !== 'access' || typeof claims.tid !== 'string' || typeof claims.exp !== 'number') return undefined;
+    if (this.verifiedTokens.size >= VERIFIED_TOKENS_MAX) this.verifiedTokens.clear();
+    this.verifiedTokens.set(token, { tenantId: claims.tid, expiresAt: claims.exp * 1000 });
+    return claims.tid;
   }
 
   /** Issues a new access token and stores a new refresh token of `familyId` in the transaction. */
