@@ -27,8 +27,8 @@ import { RATE_LIMIT_STORAGE, type RateLimitStorage } from './rate-limit-storage.
  * Some requests get 429 here at once, without counting: those to a route that needs a caller,
  * with a bearer token of a tenant over its tenant limit (see BlockedTenants and claimsTenant).
  * Only the token's signature is checked, not the user's row, so the flood of a throttled tenant
- * costs little to turn away. Public routes, such as
- * login and refresh, never count in the tenant limit, so they stay open to the tenant's clients.
+ * costs little to turn away. Public routes, such as login and refresh, never count in the tenant
+ * limit, so they stay open to the tenant's clients.
  *
  * NOTE: a verified caller behind the same address, such as one NAT or an unlisted proxy, also
  * gets 429 while the address is over the limit, because the limit is checked before
