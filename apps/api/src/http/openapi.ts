@@ -18,7 +18,7 @@ export interface RouteHandler {
   access?: RouteAccess;
   /** Media types the route accepts as its body: JSON unless it declares others with @AcceptsBody. */
   bodyMediaTypes: string[];
-  /** How the handler uses If-Match: read when sent, or required (@IfMatchRequired). Undefined when it ignores it. */
+  /** The handler's use of If-Match: read when sent, or required (@IfMatchRequired). Undefined when it ignores the header. */
   ifMatch?: 'optional' | 'required';
 }
 

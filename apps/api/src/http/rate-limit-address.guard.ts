@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { TokenService } from '#identity';
-import { MASALA_SETTINGS, ROUTE_ACCESS_KEY, RequestContext, type MasalaSettings, type RouteAccess } from '#kernel';
+import { MASALA_SETTINGS, RequestContext, routeAccessOf, type MasalaSettings } from '#kernel';
 import {
   ADDRESS_HIT,
   BlockedTenants,
@@ -65,7 +65,11 @@ export class AddressRateLimitGuard implements CanActivate {
     // The token's signature is checked first, so only a holder of a genuine token of the tenant
     // learns from this 429 that the tenant is over its limit.
     const blocked = tenantId === '-' ? undefined : this.blockedTenants.find(tenantId);
-    if (blocked !== undefined && !this.isPublic(context) && claimsTenant(request, tenantId, this.tenantOfToken)) {
+    if (
+      blocked !== undefined &&
+      routeAccessOf(this.reflector, context) !== 'public' &&
+      claimsTenant(request, tenantId, this.tenantOfToken)
+    ) {
       applyLimit(response, blocked.limit, blocked.record);
     }
 
@@ -78,13 +82,5 @@ export class AddressRateLimitGuard implements CanActivate {
     request[ADDRESS_HIT] = limit;
     applyLimit(response, limit, record);
     return true;
-  }
-
-  private isPublic(context: ExecutionContext): boolean {
-    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    return access === 'public';
   }
 }

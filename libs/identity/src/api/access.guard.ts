@@ -5,9 +5,8 @@ import {
   ErrorCode,
   MasalaException,
   RequestContext,
-  ROUTE_ACCESS_KEY,
+  routeAccessOf,
   type Principal,
-  type RouteAccess,
 } from '#kernel';
 import { IdentityException } from '../domain/identity.exception.js';
 import { isEnrolmentOnly } from '../domain/identity-principal.js';
@@ -45,10 +44,7 @@ export class AccessGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const access = routeAccessOf(this.reflector, context);
     if (!access) {
       throw new MasalaException(ErrorCode.Forbidden, 'This route declares no permission and is closed');
     }

@@ -133,7 +133,9 @@ async function findFlatRows<T extends ObjectLiteral>(
     const select = columns === undefined ? undefined : Object.fromEntries(columns.map((column) => [column, true]));
     const order = descendingBy === undefined ? undefined : { [descendingBy]: 'DESC' };
     const options = { where, select, order } as FindOneOptions<T>;
-    return first ? [await manager.findOne(target, options)].filter((row): row is T => row !== null) : manager.find(target, options);
+    if (!first) return manager.find(target, options);
+    const found = await manager.findOne(target, options);
+    return found === null ? [] : [found];
   }
   const statement = lookupStatement(manager, metadata, keys, columns, first, descendingBy);
   const rows = (await manager.query(statement, values)) as Record<string, unknown>[];

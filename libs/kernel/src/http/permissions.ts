@@ -1,4 +1,5 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import type { Actor } from '../context/request-context.js';
 
 /** Permissions a role can grant. Domain roles in masala_domains.yaml name them too. */
@@ -36,6 +37,11 @@ export const ROUTE_ACCESS_KEY = 'masala:route-access';
 export const RequirePermission = (access: RouteAccess) => SetMetadata(ROUTE_ACCESS_KEY, access);
 export const Public = () => RequirePermission('public');
 export const Authenticated = () => RequirePermission('authenticated');
+
+/** Returns the access that the request's route declares on its handler or controller, if any. */
+export function routeAccessOf(reflector: Reflector, context: ExecutionContext): RouteAccess | undefined {
+  return reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS_KEY, [context.getHandler(), context.getClass()]);
+}
 
 /** The verified caller of a request, set by the authentication guard. */
 export interface Principal {
